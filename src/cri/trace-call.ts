@@ -1,0 +1,92 @@
+import { performance } from 'node:perf_hooks';
+import type { Clock } from '../clock/clock.js';
+import type { TraceEmitter } from '../trace/bus.js';
+import { messageTypeName, sizeMessage } from './message-size.js';
+import { codeName } from './status.js';
+
+/**
+ * What both interceptors share: turning one call into `cri.request`, `cri.stream` and
+ * `cri.response` trace events with the message sizes. The clock times the call: on the
+ * simulated clock a call takes no time unless the runtime waited on that clock (a slow
+ * pull), so recordings are the same on every run.
+ */
+export class CallTracer {
+  private readonly startedClock: number;
+  private readonly startedWall = performance.now();
+
+  constructor(
+    private readonly trace: TraceEmitter,
+    private readonly clock: Clock,
+    readonly callId: string,
+    readonly service: string,
+    readonly method: string,
+  ) {
+    this.startedClock = clock.now();
+  }
+
+  static fromPath(trace: TraceEmitter, clock: Clock, callId: string, path: string): CallTracer {
+    const [, service = '', method = ''] = path.split('/');
+    return new CallTracer(trace, clock, callId, service, method);
+  }
+
+  request(message: unknown): void {
+    const sized = sizeMessage(messageTypeName(this.service, this.method, 'request'), message);
+    this.trace.emit({
+      kind: 'cri.request',
+      callId: this.callId,
+      service: this.service,
+      method: this.method,
+      request: sized.json,
+      protoBytes: sized.protoBytes,
+      jsonBytes: sized.jsonBytes,
+    });
+  }
+
+  streamMessage(message: unknown): void {
+    const sized = sizeMessage(messageTypeName(this.service, this.method, 'response'), message);
+    this.trace.emit({
+      kind: 'cri.stream',
+      callId: this.callId,
+      service: this.service,
+      method: this.method,
+      message: sized.json,
+      protoBytes: sized.protoBytes,
+      jsonBytes: sized.jsonBytes,
+    });
+  }
+
+  /** End of the call: a response message on success, or a non-OK status. */
+  finish(code: number, details: string, response: unknown | undefined): void {
+    const durationMs = this.duration();
+    if (code === 0 && response !== undefined) {
+      const sized = sizeMessage(messageTypeName(this.service, this.method, 'response'), response);
+      this.trace.emit({
+        kind: 'cri.response',
+        callId: this.callId,
+        service: this.service,
+        method: this.method,
+        response: sized.json,
+        durationMs,
+        protoBytes: sized.protoBytes,
+        jsonBytes: sized.jsonBytes,
+      });
+      return;
+    }
+    this.trace.emit({
+      kind: 'cri.response',
+      callId: this.callId,
+      service: this.service,
+      method: this.method,
+      ...(code === 0 ? {} : { status: { code, codeName: codeName(code), message: details } }),
+      durationMs,
+      protoBytes: 0,
+      jsonBytes: 0,
+    });
+  }
+
+  private duration(): number {
+    if (this.clock.kind === 'sim') return this.clock.now() - this.startedClock;
+    // Real calls: sub-millisecond precision matters (a Version call takes ~0.3 ms here).
+    return Math.round((performance.now() - this.startedWall) * 1000) / 1000;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './events.js';
+export * from './bus.js';
+export * from './transcript.js';
