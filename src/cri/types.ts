@@ -11,6 +11,11 @@ type RequestOut<M> = M extends MethodDefinition<any, any, infer Rq, any> ? Rq : 
 type ResponseIn<M> = M extends MethodDefinition<any, infer Rs, any, any> ? Rs : never;
 type ResponseOut<M> = M extends MethodDefinition<any, any, any, infer Rs> ? Rs : never;
 
+/** The declared methods of a generated definition, without grpc's `[name: string]` index signature. */
+type Methods<D> = { [K in keyof D as string extends K ? never : number extends K ? never : K]: D[K] };
+type RuntimeDef = Methods<RuntimeServiceDefinition>;
+type ImageDef = Methods<ImageServiceDefinition>;
+
 /** RPCs that answer with a stream of messages rather than one. */
 export type StreamingMethod = 'GetContainerEvents';
 
@@ -31,11 +36,11 @@ type StreamingClient<D> = {
   [K in Extract<keyof D, StreamingMethod>]: (request: RequestIn<D[K]>, options?: CallOptions) => ServerStream<ResponseOut<D[K]>>;
 };
 
-export type RuntimeServiceApi = UnaryClient<RuntimeServiceDefinition> & StreamingClient<RuntimeServiceDefinition>;
-export type ImageServiceApi = UnaryClient<ImageServiceDefinition>;
+export type RuntimeServiceApi = UnaryClient<RuntimeDef> & StreamingClient<RuntimeDef>;
+export type ImageServiceApi = UnaryClient<ImageDef>;
 
-export type RuntimeMethod = keyof RuntimeServiceDefinition & string;
-export type ImageMethod = keyof ImageServiceDefinition & string;
+export type RuntimeMethod = keyof RuntimeDef & string;
+export type ImageMethod = keyof ImageDef & string;
 
 /** What a handler knows about the call it serves. */
 export interface CallContext {
@@ -60,10 +65,10 @@ type StreamingHandlers<D> = {
 };
 
 /** A runtime implements these; any it leaves out answer UNIMPLEMENTED. */
-export type RuntimeServiceHandlers = Partial<UnaryHandlers<RuntimeServiceDefinition> & StreamingHandlers<RuntimeServiceDefinition>>;
-export type ImageServiceHandlers = Partial<UnaryHandlers<ImageServiceDefinition>>;
+export type RuntimeServiceHandlers = Partial<UnaryHandlers<RuntimeDef> & StreamingHandlers<RuntimeDef>>;
+export type ImageServiceHandlers = Partial<UnaryHandlers<ImageDef>>;
 
-export type RuntimeRequest<K extends RuntimeMethod> = RequestIn<RuntimeServiceDefinition[K]>;
-export type RuntimeResponse<K extends RuntimeMethod> = ResponseOut<RuntimeServiceDefinition[K]>;
-export type ImageRequest<K extends ImageMethod> = RequestIn<ImageServiceDefinition[K]>;
-export type ImageResponse<K extends ImageMethod> = ResponseOut<ImageServiceDefinition[K]>;
+export type RuntimeRequest<K extends RuntimeMethod> = RequestIn<RuntimeDef[K]>;
+export type RuntimeResponse<K extends RuntimeMethod> = ResponseOut<RuntimeDef[K]>;
+export type ImageRequest<K extends ImageMethod> = RequestIn<ImageDef[K]>;
+export type ImageResponse<K extends ImageMethod> = ResponseOut<ImageDef[K]>;

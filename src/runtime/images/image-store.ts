@@ -3,7 +3,7 @@ import type { Image } from '../../cri/generated/runtime/v1/Image.js';
 import type { ImageFsInfoResponse } from '../../cri/generated/runtime/v1/ImageFsInfoResponse.js';
 import type { LocalImage } from '../runtime-context.js';
 import { CriError, ERR_DIGEST_AMBIGUOUS_TEXT, ERR_NOT_FOUND_TEXT } from './errors.js';
-import { criUserOf, envRecord, textFilesOf, type ImageConfig, type ImageFile } from './image-config.js';
+import { criUserOf, envRecord, type ImageConfig, type ImageFile } from './image-config.js';
 import {
   DEFAULT_REFERENCE_DIALECT,
   digestError,
@@ -321,6 +321,6 @@ export function toLocalImage(image: StoredImage, dialect: ReferenceDialect = DEF
     workingDir: image.config.workingDir,
     user: image.config.user,
     stopSignal: image.config.stopSignal,
-    files: textFilesOf(image.files),
+    files: { ...image.files },
   };
 }

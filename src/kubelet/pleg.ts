@@ -1,0 +1,139 @@
+import type { Clock } from '../clock/clock.js';
+import type { CriClient } from '../cri/client.js';
+import { genericPlegRelistPeriodMs, genericPlegRelistThresholdMs } from './constants.js';
+import { KubernetesPodUIDLabel } from './labels.js';
+
+/** PLEG event types (upstream pkg/kubelet/pleg/pleg.go). */
+export type PlegEventType = 'ContainerStarted' | 'ContainerDied' | 'ContainerRemoved' | 'ContainerChanged';
+
+export interface PlegEvent {
+  podUid: string;
+  type: PlegEventType;
+  /** The container or sandbox ID the event is about. */
+  data: string;
+}
+
+type PlegState = 'running' | 'exited' | 'unknown' | 'non-existent';
+
+/** How a relist's old → new state of one container (or sandbox) becomes events. */
+export function eventsFor(podUid: string, id: string, oldState: PlegState, newState: PlegState): PlegEvent[] {
+  if (oldState === newState) return [];
+  switch (newState) {
+    case 'running':
+      return [{ podUid, type: 'ContainerStarted', data: id }];
+    case 'exited':
+      return [{ podUid, type: 'ContainerDied', data: id }];
+    case 'unknown':
+      return [{ podUid, type: 'ContainerChanged', data: id }];
+    case 'non-existent':
+      return oldState === 'exited'
+        ? [{ podUid, type: 'ContainerRemoved', data: id }]
+        : [
+            { podUid, type: 'ContainerDied', data: id },
+            { podUid, type: 'ContainerRemoved', data: id },
+          ];
+  }
+}
+
+export interface PlegHooks {
+  /** GetPodStatus for a pod that changed; the result goes into the pod cache. */
+  inspectPod(uid: string, name: string, namespace: string): Promise<void>;
+  /** After a successful relist: the cache is fresh as of `timeMs`. */
+  relisted(timeMs: number): void;
+  /** One event, in order (ContainerChanged is filtered out, as upstream does). */
+  onEvent(event: PlegEvent): void;
+}
+
+/**
+ * The generic PLEG (upstream pkg/kubelet/pleg/generic.go): every second after the previous
+ * relist ends, list all sandboxes and containers (ListPodSandbox, ListContainers with no
+ * filter), compare each one's state with the last relist, inspect the pods that changed, then
+ * hand out ContainerStarted / ContainerDied / ContainerRemoved events. If relisting stops
+ * succeeding for 3 minutes, the PLEG is not healthy and the node goes NotReady.
+ */
+export class GenericPleg {
+  private readonly states = new Map<string, { uid: string; state: PlegState }>();
+  private readonly podMeta = new Map<string, { name: string; namespace: string }>();
+  private timer: ReturnType<Clock['setTimeout']> | undefined;
+  private stopped = false;
+  lastRelistMs: number;
+
+  constructor(
+    private readonly cri: CriClient,
+    private readonly clock: Clock,
+    private readonly hooks: PlegHooks,
+    private readonly periodMs = genericPlegRelistPeriodMs,
+    /** Only objects with these labels are watched (crilab's own, never a neighbour's). */
+    private readonly ownerLabels: Record<string, string> = {},
+  ) {
+    this.lastRelistMs = clock.now();
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(this.periodMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clock.clearTimeout(this.timer);
+  }
+
+  /** Upstream Healthy(): the last successful relist is not older than the threshold. */
+  healthy(): { ok: boolean; message: string } {
+    const elapsed = this.clock.now() - this.lastRelistMs;
+    if (elapsed > genericPlegRelistThresholdMs) {
+      return { ok: false, message: `pleg was last seen active ${(elapsed / 1000).toFixed(1)}s ago; threshold is 3m0s` };
+    }
+    return { ok: true, message: '' };
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = this.clock.setTimeout(() => void this.relist().finally(() => this.schedule(this.periodMs)), ms, 'pleg-relist');
+  }
+
+  async relist(): Promise<void> {
+    const started = this.clock.now();
+    let sandboxes, containers;
+    try {
+      const filter = Object.keys(this.ownerLabels).length ? { labelSelector: this.ownerLabels } : undefined;
+      sandboxes = (await this.cri.runtime.ListPodSandbox(filter ? { filter } : {})).items;
+      containers = (await this.cri.runtime.ListContainers(filter ? { filter } : {})).containers;
+    } catch {
+      return; // the relist time does not move: that is what makes PLEG unhealthy
+    }
+    this.lastRelistMs = started;
+    const seen = new Map<string, { uid: string; state: PlegState }>();
+    for (const s of sandboxes) {
+      const uid = s.labels[KubernetesPodUIDLabel] ?? s.metadata?.uid ?? '';
+      this.podMeta.set(uid, { name: s.metadata?.name ?? '', namespace: s.metadata?.namespace ?? '' });
+      seen.set(s.id, { uid, state: s.state === 'SANDBOX_READY' ? 'running' : 'exited' });
+    }
+    for (const c of containers) {
+      const uid = c.labels[KubernetesPodUIDLabel] ?? '';
+      const state: PlegState = c.state === 'CONTAINER_RUNNING' ? 'running' : c.state === 'CONTAINER_EXITED' ? 'exited' : 'unknown';
+      seen.set(c.id, { uid, state });
+    }
+    const events: PlegEvent[] = [];
+    const ids = new Set([...this.states.keys(), ...seen.keys()]);
+    for (const id of ids) {
+      const old = this.states.get(id);
+      const now = seen.get(id);
+      events.push(...eventsFor(now?.uid ?? old!.uid, id, old?.state ?? 'non-existent', now?.state ?? 'non-existent'));
+    }
+    this.states.clear();
+    for (const [id, v] of seen) this.states.set(id, v);
+    const changedPods = [...new Set(events.map((e) => e.podUid))];
+    for (const uid of changedPods) {
+      const meta = this.podMeta.get(uid) ?? { name: '', namespace: '' };
+      try {
+        await this.hooks.inspectPod(uid, meta.name, meta.namespace);
+      } catch {
+        /* re-inspected next relist */
+      }
+    }
+    this.hooks.relisted(started);
+    for (const e of events) if (e.type !== 'ContainerChanged') this.hooks.onEvent(e);
+  }
+}

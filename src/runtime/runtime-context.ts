@@ -1,0 +1,114 @@
+import type { Clock } from '../clock/clock.js';
+import type { TraceEmitter } from '../trace/bus.js';
+import type { MachineKind } from '../trace/events.js';
+import type { RuntimeRandom } from './random.js';
+import type { ContainerRecord, RuntimeStore, SandboxRecord } from './store.js';
+import type { SimProcess } from './shell/index.js';
+import type { ImageFile } from './images/image-config.js';
+
+/** containerd's CRI container event types (GetContainerEvents). */
+export type ContainerEventType =
+  | 'CONTAINER_CREATED_EVENT'
+  | 'CONTAINER_STARTED_EVENT'
+  | 'CONTAINER_STOPPED_EVENT'
+  | 'CONTAINER_DELETED_EVENT';
+
+/** The image side as handlers need it. */
+export interface RuntimeImages {
+  /** Make sure an image is local, pulling it if not (the pause image on first RunPodSandbox). */
+  ensure(ref: string, callId: string | undefined): Promise<void>;
+  /** Resolve a local image for CreateContainer; throws containerd's error if it is absent. */
+  resolveLocal(ref: string): LocalImage;
+}
+
+export interface LocalImage {
+  id: string;
+  repoTag: string;
+  repoDigest: string;
+  entrypoint: string[];
+  cmd: string[];
+  env: Record<string, string>;
+  workingDir: string;
+  user: string;
+  stopSignal: string;
+  /** The image's files: text, programs the simulated shell runs, and symlinks. */
+  files: Record<string, ImageFile>;
+}
+
+export interface RuntimeNetwork {
+  setUp(sandboxId: string, pod: { name: string; namespace: string; uid: string }): Promise<{ netnsPath: string; ip: string }>;
+  tearDown(sandboxId: string): Promise<void>;
+}
+
+export interface RuntimeProcesses {
+  startPause(sandbox: SandboxRecord): SimProcess;
+  startContainer(container: ContainerRecord, sandbox: SandboxRecord): Promise<SimProcess>;
+}
+
+export interface RuntimeEvents {
+  emit(type: ContainerEventType, containerId: string, sandbox: SandboxRecord): void;
+}
+
+/**
+ * Everything a CRI handler may use. Handlers are plain functions of (context, request), one
+ * RPC per file, as containerd keeps them; the context is built once by SimRuntime.
+ */
+export interface RuntimeContext {
+  clock: Clock;
+  trace: TraceEmitter | undefined;
+  store: RuntimeStore;
+  random: RuntimeRandom;
+  images: RuntimeImages;
+  network: RuntimeNetwork;
+  processes: RuntimeProcesses;
+  events: RuntimeEvents;
+  nodeName: string;
+  /** containerd's version string this runtime reports. */
+  runtimeVersion: string;
+  /** The sandbox (pause) image, containerd's `sandbox_image`. */
+  pauseImage: string;
+  /** Where log files are really written: the kubelet's log paths are placed under this directory. */
+  logRoot: string;
+  /** Report a machine's transition to the trace. */
+  transition(machine: MachineKind, id: string, label: string, from: string | null, to: string, event: string): void;
+  /** containerd's exit monitor for the pause process. */
+  onPauseExit(sandbox: SandboxRecord): void;
+}
+
+/** Undo steps registered while a handler takes resources, run in reverse if a later step fails. */
+export class Rollback {
+  private readonly steps: Array<{ name: string; undo: () => Promise<void> | void }> = [];
+
+  add(name: string, undo: () => Promise<void> | void): void {
+    this.steps.push({ name, undo });
+  }
+
+  async run(onError?: (name: string, err: unknown) => void): Promise<void> {
+    for (const step of this.steps.reverse()) {
+      try {
+        await step.undo();
+      } catch (err) {
+        onError?.(step.name, err);
+      }
+    }
+    this.steps.length = 0;
+  }
+
+  /** The handler succeeded: keep everything. */
+  commit(): void {
+    this.steps.length = 0;
+  }
+}
+
+/** Run `fn`; on failure undo what was taken, then rethrow. */
+export async function withRollback<T>(fn: (rb: Rollback) => Promise<T>): Promise<T> {
+  const rb = new Rollback();
+  try {
+    const result = await fn(rb);
+    rb.commit();
+    return result;
+  } catch (err) {
+    await rb.run();
+    throw err;
+  }
+}

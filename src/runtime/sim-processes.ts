@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import type { Clock } from '../clock/clock.js';
+import type { TraceEmitter } from '../trace/bus.js';
+import { CriLogWriter } from './container-log.js';
+import type { RuntimeProcesses } from './runtime-context.js';
+import { createContainerFs, EntrypointError, programFile, startProcess, type SimProcess } from './shell/index.js';
+import type { ContainerRecord, SandboxRecord } from './store.js';
+
+/**
+ * Process management for the simulated runtime: the pause container of each sandbox and the
+ * main process of each container, run by the shell interpreter on the clock. A container's
+ * output goes to its CRI log file (under `logRoot`, at the path the kubelet asked for) and,
+ * line by line, to the trace.
+ */
+export class SimProcesses implements RuntimeProcesses {
+  constructor(
+    private readonly clock: Clock,
+    private readonly trace: TraceEmitter | undefined,
+    private readonly logRoot: string,
+  ) {}
+
+  startPause(sandbox: SandboxRecord): SimProcess {
+    // The pause binary: sleeps until a signal, exits 0 on SIGTERM/SIGINT (build/pause/linux/pause.c).
+    const fs = createContainerFs({ '/pause': programFile('pause'), ...sandbox.files });
+    return startProcess({ argv: ['/pause'], env: {}, fs, clock: this.clock, pid1: true, onOutput: () => undefined });
+  }
+
+  async startContainer(c: ContainerRecord, _sandbox: SandboxRecord): Promise<SimProcess> {
+    const log = c.logPath ? new CriLogWriter({ path: join(this.logRoot, c.logPath), clock: this.clock, onLine: (stream, rec) => this.trace?.emit({ kind: 'container.output', containerId: c.id, stream, line: rec.content }) }) : undefined;
+    c.log = log;
+    try {
+      return startProcess({
+        argv: c.argv,
+        env: c.env,
+        fs: c.fs,
+        clock: this.clock,
+        pid1: true,
+        cwd: c.workingDir,
+        onOutput: (stream, data) => log?.write(stream, data),
+      });
+    } catch (err) {
+      await log?.close();
+      c.log = undefined;
+      if (err instanceof EntrypointError) throw new Error(err.message);
+      throw err;
+    }
+  }
+}
