@@ -12,7 +12,7 @@ export interface TimerHandle {
 /** A hold marks real-time work in flight (a gRPC call); the simulated clock does not jump while one is open. */
 export interface ClockHold {
   release(): void;
-  /** Park the hold while the work it covers waits on this clock (e.g. a handler's simulated latency). */
+  /** Park the hold while the work it covers waits on this clock; parks nest (each needs an unpark). */
   park(): void;
   unpark(): void;
 }
@@ -31,6 +31,19 @@ export interface Clock {
   hold(label: string): ClockHold;
   /** Look up an open hold by label (the server side of an in-process gRPC call parks its caller's hold). */
   findHold(label: string): ClockHold | undefined;
+  /**
+   * Run `fn` on behalf of the hold `label` (a CRI call being served). While work started inside
+   * waits on this clock — a sleep, or a promise passed to `waitOn` — the hold is parked, so
+   * simulated time may pass; the rest of the time it counts as work in flight.
+   */
+  runWithin<T>(label: string | undefined, fn: () => Promise<T>): Promise<T>;
+  /** Wait for a promise that only this clock's timers can settle (a shared pull, a process exit). */
+  waitOn<T>(promise: Promise<T>): Promise<T>;
+  /**
+   * Run `fn` outside any call: what it starts (a container's main process) lives on after the
+   * call that started it, and its sleeps must not count as that call waiting.
+   */
+  detached<T>(fn: () => T): T;
 }
 
 export function abortError(): Error {

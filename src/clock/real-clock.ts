@@ -58,6 +58,18 @@ export class RealClock implements Clock {
     return undefined;
   }
 
+  runWithin<T>(_label: string | undefined, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  waitOn<T>(promise: Promise<T>): Promise<T> {
+    return promise;
+  }
+
+  detached<T>(fn: () => T): T {
+    return fn();
+  }
+
   /** Cancel every pending timer (used when a run ends). */
   stop(): void {
     for (const t of this.timers.values()) clearTimeout(t);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { abortError, type Clock, type ClockHold, type TimerHandle } from './clock.js';
 import { TimerHeap } from './timer-heap.js';
 
@@ -32,6 +33,8 @@ export class SimClock implements Clock {
   private checkScheduled = false;
   private readonly listeners = new Set<AdvanceListener>();
   private idleWaiters: Array<() => void> = [];
+  /** The hold of the call whose work is running now (see runWithin). */
+  private readonly callContext = new AsyncLocalStorage<SimHold>();
 
   constructor(opts: SimClockOptions = {}) {
     this.current = opts.start ?? DEFAULT_SIM_EPOCH;
@@ -67,7 +70,7 @@ export class SimClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal, label?: string): Promise<void> {
-    return new Promise((resolve, reject) => {
+    const sleeping = new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError());
       const onAbort = () => {
         this.clearTimeout(h);
@@ -83,6 +86,23 @@ export class SimClock implements Clock {
       );
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+    return this.waitOn(sleeping);
+  }
+
+  runWithin<T>(label: string | undefined, fn: () => Promise<T>): Promise<T> {
+    const hold = label === undefined ? undefined : this.holds.get(label);
+    return hold ? this.callContext.run(hold, fn) : fn();
+  }
+
+  detached<T>(fn: () => T): T {
+    return this.callContext.exit(fn);
+  }
+
+  waitOn<T>(promise: Promise<T>): Promise<T> {
+    const hold = this.callContext.getStore();
+    if (!hold) return promise;
+    hold.park();
+    return promise.finally(() => hold.unpark());
   }
 
   hold(label: string): ClockHold {
@@ -194,31 +214,40 @@ export class SimClock implements Clock {
   }
 }
 
+/**
+ * A hold counts as work in flight while it is open and not parked. Parks nest: a call that
+ * waits on two clock timers at once stays parked until both are done.
+ */
 class SimHold implements ClockHold {
-  private state: 'open' | 'parked' | 'released' = 'open';
+  private released = false;
+  private parks = 0;
 
   constructor(
     private readonly clock: SimClock,
     private readonly label: string,
   ) {}
 
+  private get busy(): boolean {
+    return !this.released && this.parks === 0;
+  }
+
   release(): void {
-    if (this.state === 'released') return;
-    const wasOpen = this.state === 'open';
-    this.state = 'released';
+    if (this.released) return;
+    const wasBusy = this.busy;
+    this.released = true;
     this.clock.forgetHold(this.label, this);
-    if (wasOpen) this.clock.holdChanged(-1, this.label);
+    if (wasBusy) this.clock.holdChanged(-1, this.label);
   }
 
   park(): void {
-    if (this.state !== 'open') return;
-    this.state = 'parked';
-    this.clock.holdChanged(-1);
+    const wasBusy = this.busy;
+    this.parks++;
+    if (wasBusy) this.clock.holdChanged(-1);
   }
 
   unpark(): void {
-    if (this.state !== 'parked') return;
-    this.state = 'open';
-    this.clock.holdChanged(+1);
+    if (this.parks === 0) return;
+    this.parks--;
+    if (this.busy) this.clock.holdChanged(+1);
   }
 }

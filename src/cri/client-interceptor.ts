@@ -11,6 +11,8 @@ export interface ClientTraceOptions {
   clock: Clock;
   /** Prefix of call IDs (`kubelet` → `kubelet-1`, `kubelet-2`…). */
   name: string;
+  /** Told when a unary call starts (+1) and ends (-1). */
+  onInFlight?: (delta: 1 | -1) => void;
 }
 
 /**
@@ -30,7 +32,10 @@ export function clientTraceInterceptor(opts: ClientTraceOptions): Interceptor {
     return new InterceptingCall(nextCall(options), {
       start(metadata, listener, next) {
         metadata.set(CALL_ID_METADATA, callId);
-        if (!streaming) hold = opts.clock.hold(callId);
+        if (!streaming) {
+          hold = opts.clock.hold(callId);
+          opts.onInFlight?.(1);
+        }
         next(metadata, {
           onReceiveMessage(message, nextMessage) {
             if (streaming) tracer?.streamMessage(message);
@@ -41,6 +46,7 @@ export function clientTraceInterceptor(opts: ClientTraceOptions): Interceptor {
             tracer?.finish(status.code, status.details, streaming ? undefined : lastMessage);
             nextStatus(status);
             hold?.release();
+            if (!streaming) opts.onInFlight?.(-1);
           },
         });
       },

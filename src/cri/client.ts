@@ -21,6 +21,8 @@ export interface CriClientOptions {
 export interface CriClient {
   runtime: RuntimeServiceApi;
   image: ImageServiceApi;
+  /** Resolves once no unary call is in flight (to shut down without cutting a call in half). */
+  idle(): Promise<void>;
   /** Wait until the socket accepts a connection. */
   waitForReady(timeoutMs: number): Promise<void>;
   close(): void;
@@ -31,7 +33,18 @@ type AnyClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
 /** A promise-based CRI client for both services, over one channel to a Unix socket. */
 export function createCriClient(opts: CriClientOptions): CriClient {
   const cri = loadCri();
-  const interceptors = [clientTraceInterceptor({ clock: opts.clock, name: opts.name ?? 'client', ...(opts.trace ? { trace: opts.trace } : {}) })];
+  let inFlight = 0;
+  let idleWaiters: Array<() => void> = [];
+  const onInFlight = (delta: 1 | -1) => {
+    inFlight += delta;
+    if (inFlight === 0) {
+      const w = idleWaiters;
+      idleWaiters = [];
+      // Let the caller's continuation run first: it may start the next call of a sequence.
+      setImmediate(() => (inFlight === 0 ? w.forEach((f) => f()) : idleWaiters.push(...w)));
+    }
+  };
+  const interceptors = [clientTraceInterceptor({ clock: opts.clock, name: opts.name ?? 'client', onInFlight, ...(opts.trace ? { trace: opts.trace } : {}) })];
   const target = grpcTarget(opts.endpoint);
   const creds = grpc.credentials.createInsecure();
   // Like the kubelet's CRI client: large messages are allowed (ListContainers on a big node).
@@ -79,6 +92,7 @@ export function createCriClient(opts: CriClientOptions): CriClient {
   return {
     runtime: runtime as unknown as RuntimeServiceApi,
     image: image as unknown as ImageServiceApi,
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     waitForReady: (timeoutMs) =>
       new Promise((resolve, reject) =>
         runtimeClient.waitForReady(new Date(Date.now() + timeoutMs), (err) => (err ? reject(err) : resolve())),

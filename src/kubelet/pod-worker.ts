@@ -103,10 +103,9 @@ export class PodWorker {
   private async syncOnce(): Promise<void> {
     const status = await this.cache.getNewerThan(this.uid, this.lastSyncMs);
     if (this.stopped) return;
-    const syncStarted = this.clock.now();
     if (this.terminatingGrace !== undefined) {
       await this.syncTerminating(status);
-      this.lastSyncMs = syncStarted;
+      this.lastSyncMs = this.clock.now();
       return;
     }
     const before = this.state;
@@ -117,7 +116,9 @@ export class PodWorker {
     } catch (err) {
       result = { containerErrors: {}, podError: { reason: 'SyncError', message: err instanceof Error ? err.message : String(err) } };
     }
-    this.lastSyncMs = syncStarted;
+    // Upstream sets lastSyncTime when the sync has finished, so a relist that ran during the
+    // sync (and may have seen the pod half-done) is never taken for fresh news.
+    this.lastSyncMs = this.clock.now();
     this.hooks.synced(this.pod, status, result);
     const hasError = result.podError || Object.keys(result.containerErrors).length > 0;
     if (hasError) {

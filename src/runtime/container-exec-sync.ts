@@ -17,6 +17,8 @@ export async function execSync(ctx: RuntimeContext, req: ExecSyncRequest__Output
     throw criErrors.unknown(`failed to exec in container: container is in ${c.state} state`);
   }
   const timeoutSeconds = Number(req.timeout);
+  // containerd names each exec process with a fresh 64-hex ID.
+  const execId = ctx.random.id64();
   try {
     const res = await runToCompletion(
       { argv: req.cmd, env: c.env, fs: c.fs, clock: ctx.clock, pid1: false, cwd: c.workingDir, pids: c.process.pids, onOutput: () => undefined },
@@ -27,7 +29,7 @@ export async function execSync(ctx: RuntimeContext, req: ExecSyncRequest__Output
     }
     return { stdout: Buffer.from(res.stdout), stderr: Buffer.from(res.stderr), exitCode: res.exitCode };
   } catch (err) {
-    if (err instanceof EntrypointError) throw criErrors.unknown(`failed to exec in container: failed to start exec "${call.callId ?? ''}": ${err.message}`);
+    if (err instanceof EntrypointError) throw criErrors.unknown(`failed to exec in container: failed to start exec "${execId}": ${err.execMessage}`);
     throw err;
   }
 }

@@ -24,12 +24,18 @@ export async function stopContainerProcess(ctx: RuntimeContext, c: ContainerReco
       c.stopSignalSent = true;
       proc.kill(c.stopSignal as 'SIGTERM');
     }
+    // Wait for the exit or the deadline, whichever comes first; then drop the other wait.
+    const deadline = new AbortController();
     const graceful = await Promise.race([
-      proc.exited.then(() => true),
-      ctx.clock.sleep(timeoutSeconds * 1000, undefined, `stop-timeout ${c.id.slice(0, 13)}`).then(() => false),
+      ctx.clock.waitOn(proc.exited).then(() => true),
+      ctx.clock.sleep(timeoutSeconds * 1000, deadline.signal, `stop-timeout ${c.id.slice(0, 13)}`).then(
+        () => false,
+        () => true,
+      ),
     ]);
+    deadline.abort();
     if (graceful) return;
   }
   proc.kill('SIGKILL');
-  await proc.exited;
+  await ctx.clock.waitOn(proc.exited);
 }

@@ -22,22 +22,24 @@ export class SimProcesses implements RuntimeProcesses {
   startPause(sandbox: SandboxRecord): SimProcess {
     // The pause binary: sleeps until a signal, exits 0 on SIGTERM/SIGINT (build/pause/linux/pause.c).
     const fs = createContainerFs({ '/pause': programFile('pause'), ...sandbox.files });
-    return startProcess({ argv: ['/pause'], env: {}, fs, clock: this.clock, pid1: true, onOutput: () => undefined });
+    return this.clock.detached(() => startProcess({ argv: ['/pause'], env: {}, fs, clock: this.clock, pid1: true, onOutput: () => undefined }));
   }
 
   async startContainer(c: ContainerRecord, _sandbox: SandboxRecord): Promise<SimProcess> {
     const log = c.logPath ? new CriLogWriter({ path: join(this.logRoot, c.logPath), clock: this.clock, onLine: (stream, rec) => this.trace?.emit({ kind: 'container.output', containerId: c.id, stream, line: rec.content }) }) : undefined;
     c.log = log;
     try {
-      return startProcess({
-        argv: c.argv,
-        env: c.env,
-        fs: c.fs,
-        clock: this.clock,
-        pid1: true,
-        cwd: c.workingDir,
-        onOutput: (stream, data) => log?.write(stream, data),
-      });
+      return this.clock.detached(() =>
+        startProcess({
+          argv: c.argv,
+          env: c.env,
+          fs: c.fs,
+          clock: this.clock,
+          pid1: true,
+          cwd: c.workingDir,
+          onOutput: (stream, data) => log?.write(stream, data),
+        }),
+      );
     } catch (err) {
       await log?.close();
       c.log = undefined;

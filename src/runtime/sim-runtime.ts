@@ -37,27 +37,19 @@ import { RuntimeStore, type ContainerRecord, type SandboxRecord } from './store.
 export const SIM_RUNTIME_NAME = 'crilab-sim';
 
 /**
- * While a handler runs, the caller's hold on the simulated clock is parked: the call has
- * reached the runtime, and whatever the runtime now waits for (a pull's download time, a
- * graceful stop's deadline, an exec'd `sleep`) is itself on the clock. Without this, time
- * could never pass during a call and such a call would wait forever.
+ * Each handler runs on behalf of its caller's hold on the simulated clock: while the handler
+ * waits on the clock (a pull's download time, a graceful stop's deadline, an exec'd `sleep`),
+ * the hold is parked and simulated time may pass; while it computes, time stands still.
  */
-function parkWhileHandling<H extends object>(handlers: H, clock: Clock): H {
+function runWithinCall<H extends object>(handlers: H, clock: Clock): H {
   const wrapped: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(handlers)) {
     if (typeof fn !== 'function' || name === 'GetContainerEvents') {
       wrapped[name] = fn;
       continue;
     }
-    wrapped[name] = async (req: unknown, call: { callId: string | undefined }) => {
-      const hold = call.callId ? clock.findHold(call.callId) : undefined;
-      hold?.park();
-      try {
-        return await (fn as (r: unknown, c: unknown) => Promise<unknown>)(req, call);
-      } finally {
-        hold?.unpark();
-      }
-    };
+    wrapped[name] = (req: unknown, call: { callId: string | undefined }) =>
+      clock.runWithin(call.callId, () => (fn as (r: unknown, c: unknown) => Promise<unknown>)(req, call));
   }
   return wrapped as H;
 }
@@ -167,7 +159,7 @@ export class SimRuntime {
       ExecSync: (req, call) => execSync(ctx, req, call),
       GetContainerEvents: (_req, sink) => this.events.subscribe(sink),
     };
-    return { runtime: parkWhileHandling(runtime, ctx.clock), image: parkWhileHandling(imageHandlers(this.puller, ctx.clock), ctx.clock) };
+    return { runtime: runWithinCall(runtime, ctx.clock), image: runWithinCall(imageHandlers(this.puller, ctx.clock), ctx.clock) };
   }
 
   /** Serve CRI on a Unix socket. `traceCalls` records every call at the server (crictl and friends). */

@@ -32,6 +32,8 @@ export class RunState {
   readonly kubeEvents: Array<{ seq: number; pod: string; reason: string; type: string; message: string }> = [];
   private readonly sandboxPod = new Map<string, string>();
   private readonly containerInfo = new Map<string, { pod: string; container: string }>();
+  /** The pod the kubelet is syncing now (its latest decision): image calls carry no pod of their own. */
+  private currentSyncPod: string | undefined;
   private readonly pendingRequests = new Map<string, { method: string; pod?: string; container?: string }>();
   lastSeq = 0;
 
@@ -79,6 +81,7 @@ export class RunState {
         }
         const uid = r['filter']?.labelSelector?.['io.kubernetes.pod.uid'] as string | undefined;
         if (uid) pod = this.podNameOfUid(uid);
+        if (!pod && (e.method === 'ImageStatus' || e.method === 'PullImage' || e.method === 'ExecSync')) pod = this.currentSyncPod;
         this.pendingRequests.set(e.callId, { method: e.method, ...(pod ? { pod } : {}), ...(container ? { container } : {}) });
         break;
       }
@@ -114,6 +117,9 @@ export class RunState {
         });
         break;
       }
+      case 'kubelet.decision':
+        this.currentSyncPod = this.podNameOfKey(e.pod);
+        break;
       case 'kube.event':
         this.kubeEvents.push({ seq: e.seq, pod: this.podNameOfKey(e.pod) ?? e.pod, reason: e.reason, type: e.type, message: e.message });
         break;

@@ -134,11 +134,16 @@ export class ScenarioRun {
     for (const [, pod] of this.applied) this.kubelet.addPod(pod, (pod.metadata?.annotations?.['kubernetes.io/config.source'] ?? 'api') as 'api');
   }
 
-  private stopKubelet(): void {
+  /** Stop the kubelet's loops, let a call already on the wire finish, then hang up. */
+  private async stopKubelet(): Promise<void> {
+    const cri = this.cri;
     this.kubelet?.stop();
-    this.cri?.close();
     this.kubelet = undefined;
     this.cri = undefined;
+    if (cri) {
+      await Promise.race([cri.idle(), new Promise((r) => setTimeout(r, 2000).unref())]);
+      cri.close();
+    }
   }
 
   /** Run the steps up to and including `n` (1-based); returns at once if they already ran. */
@@ -299,7 +304,7 @@ export class ScenarioRun {
   }
 
   async close(): Promise<void> {
-    this.stopKubelet();
+    await this.stopKubelet();
     this.unsubscribe?.();
     for (const w of this.waiters) w();
     this.waiters.clear();

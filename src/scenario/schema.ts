@@ -16,7 +16,6 @@ export {
 export { faultSchema, FAULT_VARIANTS, PROBE_KINDS } from './schema/faults.js';
 export { containerImages, containerNames, podManifestSchema, PULL_POLICIES, RESTART_POLICIES } from './schema/pod-manifest.js';
 export {
-  DEFAULT_PULL_TIME_MS,
   DEFAULT_SEED,
   KUBELET_DEFAULTS,
   NODE_DEFAULTS,

@@ -81,7 +81,7 @@ export interface RegistrySettings {
   /** The registry is unreachable: every pull fails until a fault says otherwise. */
   down: boolean;
   /** How long a pull takes when the image has no `pullTime` of its own. */
-  pullTimeMs: number;
+  pullTimeMs?: number;
   /** Per-image behaviour, keyed by the reference as written in pod specs. */
   images: Record<string, RegistryImage>;
 }

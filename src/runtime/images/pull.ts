@@ -126,7 +126,8 @@ export class ImagePuller {
     }
     const promise = f.promise;
     try {
-      const result = await waitFor(promise, opts.signal);
+      // A caller sharing another's pull waits on the clock that times that pull.
+      const result = await this.deps.clock.waitOn(waitFor(promise, opts.signal));
       return { ...result, shared };
     } finally {
       f.waiters--;

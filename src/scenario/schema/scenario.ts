@@ -49,7 +49,6 @@ export const NODE_DEFAULTS = {
 } as const;
 
 /** crilab's own choice: a small image pulls in a couple of seconds on a decent link. */
-export const DEFAULT_PULL_TIME_MS = 2_000;
 
 /** Seed used for generated data when the scenario and the CLI name none. */
 export const DEFAULT_SEED = 1;
@@ -125,7 +124,7 @@ export const registrySchema = strictObject({
 }).transform(
   (r): RegistrySettings => ({
     down: r.down ?? false,
-    pullTimeMs: r.pullTime ?? DEFAULT_PULL_TIME_MS,
+    ...(r.pullTime !== undefined && { pullTimeMs: r.pullTime }),
     images: r.images ?? {},
   }),
 );

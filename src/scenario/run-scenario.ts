@@ -1,0 +1,59 @@
+import { SimClock } from '../clock/sim-clock.js';
+import { openBackend, type BackendChoice } from '../backends/select.js';
+import { TraceBus } from '../trace/bus.js';
+import type { TraceEvent } from '../trace/events.js';
+import { loadScenarioFile } from './loader.js';
+import type { Problem } from './errors.js';
+import { ScenarioRun, type RunSummary } from './runner.js';
+import type { Scenario } from './types.js';
+
+/** The scenario did not validate: nothing was run. */
+export class ScenarioLoadError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(`${problems.length} problem(s) in the scenario`);
+  }
+}
+
+export interface RunScenarioOptions {
+  backend: BackendChoice;
+  seed?: number;
+  /** Called with every trace event as it happens. */
+  onEvent?: (e: TraceEvent) => void;
+  /** Told which backend was chosen (for `auto`). */
+  onNote?: (note: string) => void;
+}
+
+export interface RunScenarioResult {
+  scenario: Scenario;
+  summary: RunSummary;
+  events: TraceEvent[];
+  backend: string;
+  seed: number;
+  startMs: number;
+}
+
+export async function loadOrThrow(path: string): Promise<Scenario> {
+  const res = await loadScenarioFile(path);
+  if (!res.ok) throw new ScenarioLoadError(res.problems);
+  return res.scenario;
+}
+
+/** Load a scenario, open the backend, run every step, close everything; the trace comes back whole. */
+export async function runScenario(scenario: Scenario, opts: RunScenarioOptions): Promise<RunScenarioResult> {
+  const seed = opts.seed ?? scenario.seed;
+  const clock = new SimClock();
+  const bus = new TraceBus(clock);
+  if (opts.onEvent) bus.subscribe(opts.onEvent);
+  const { backend, note } = await openBackend(opts.backend, { scenario, seed, bus, clock });
+  opts.onNote?.(note);
+  const run = new ScenarioRun({ scenario, backend, bus, seed });
+  const startMs = clock.now();
+  try {
+    await run.start();
+    const summary = await run.runAll();
+    return { scenario, summary, events: bus.events, backend: backend.describe(), seed, startMs };
+  } finally {
+    await run.close();
+    await backend.close();
+  }
+}
