@@ -32,7 +32,7 @@ export class GarbageCollector {
 
   async collect(): Promise<void> {
     const live = this.livePods();
-    for (const uid of [...live, ...this.terminated]) {
+    for (const uid of new Set([...live, ...this.terminated])) {
       const status = this.cache.get(uid);
       if (!status) continue;
       const removeAll = this.terminated.has(uid);

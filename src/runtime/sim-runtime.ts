@@ -34,7 +34,13 @@ import { sandboxLabel, stopPodSandbox } from './sandbox-stop.js';
 import { SimProcesses } from './sim-processes.js';
 import { RuntimeStore, type ContainerRecord, type SandboxRecord } from './store.js';
 
-export const SIM_RUNTIME_NAME = 'crilab-sim';
+/**
+ * The runtime name Version reports. The kubelet uses it as the scheme of container IDs in pod
+ * status (`containerd://<id>`), so the simulator answers as the runtime it models; the version
+ * string says plainly that it is crilab's simulation of containerd 1.6.
+ */
+export const SIM_RUNTIME_NAME = 'containerd';
+export const SIM_RUNTIME_VERSION = 'v1.6.20-crilab-sim';
 
 /**
  * Each handler runs on behalf of its caller's hold on the simulated clock: while the handler
@@ -118,7 +124,7 @@ export class SimRuntime {
       processes: new SimProcesses(opts.clock, trace, logRoot),
       events: this.events,
       nodeName: opts.nodeName ?? 'node-1',
-      runtimeVersion: opts.runtimeVersion ?? '0.1.0',
+      runtimeVersion: opts.runtimeVersion ?? SIM_RUNTIME_VERSION,
       pauseImage: this.images.sandboxImage,
       logRoot,
       transition: (machine: MachineKind, id, label, from, to, event) =>

@@ -174,7 +174,8 @@ describe('ImageStore: removal and moving tags', () => {
       stopSignal: 'SIGQUIT',
     });
     expect(local.env.PATH).toBe('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
-    expect(local.files['/usr/share/nginx/html/index.html']).toContain('Welcome to nginx!');
+    expect(local.files['/usr/share/nginx/html/index.html']).toMatchObject({ kind: 'file' });
+    expect(JSON.stringify(local.files['/usr/share/nginx/html/index.html'])).toContain('Welcome to nginx!');
   });
 });
 

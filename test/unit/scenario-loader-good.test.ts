@@ -99,7 +99,7 @@ describe('loader details', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.scenario.node).toMatchObject({ name: 'node-1', podCIDR: '10.244.0.0/24', images: [] });
-    expect(r.scenario.registry).toEqual({ down: false, pullTimeMs: 2000, images: {} });
+    expect(r.scenario.registry).toEqual({ down: false, images: {} });
     expect(r.scenario.pods).toEqual([]);
     expect(r.scenario.seed).toBe(1);
   });

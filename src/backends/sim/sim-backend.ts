@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SimClock } from '../../clock/sim-clock.js';
 import type { TraceEmitter } from '../../trace/bus.js';
 import { parseDockerRef } from '../../runtime/images/reference.js';
-import { SimRuntime, SIM_RUNTIME_NAME } from '../../runtime/sim-runtime.js';
+import { SimRuntime } from '../../runtime/sim-runtime.js';
 import type { Backend, PodRef, RuntimeFaults } from '../backend.js';
 
 export interface SimBackendOptions {
@@ -79,7 +79,7 @@ export async function startSimBackend(opts: SimBackendOptions = {}): Promise<Sim
     ownerLabels: {},
     faults,
     runtime,
-    describe: () => `${SIM_RUNTIME_NAME} ${runtime.ctx.runtimeVersion} (simulated, seed ${opts.seed ?? 1})`,
+    describe: () => `crilab simulated runtime, answering as containerd ${runtime.ctx.runtimeVersion} (seed ${opts.seed ?? 1})`,
     close: async () => {
       clock.stop();
       await runtime.close();
