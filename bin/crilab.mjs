@@ -1,3 +1,7 @@
 #!/usr/bin/env node
 // The compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
-import '../dist/cli/main.js';
+// React's development build checks and warns on every render and costs about twice as much
+// in the terminal UI; a user's crilab runs the production build unless told otherwise. The
+// CLI is imported after this line (a static import would be evaluated first).
+process.env.NODE_ENV ??= 'production';
+await import('../dist/cli/main.js');

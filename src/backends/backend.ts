@@ -14,9 +14,10 @@ export interface RuntimeFaults {
   crashContainer(pod: PodRef, container: string, exitCode: number): Promise<void>;
   oomKill(pod: PodRef, container: string): Promise<void>;
   killPause(pod: PodRef): Promise<void>;
-  failCniAdd(times: number, message?: string): void;
-  failImagePull(image: string, times: number, message?: string): void;
-  slowImagePull(image: string, pullTimeMs: number, times: number): void;
+  /** May return a promise (containerd: the config swap must land before the next step). */
+  failCniAdd(times: number, message?: string): void | Promise<void>;
+  failImagePull(image: string, times: number, message?: string): void | Promise<void>;
+  slowImagePull(image: string, pullTimeMs: number, times: number): void | Promise<void>;
   stopRuntime(): Promise<void>;
   startRuntime(): Promise<void>;
 }
@@ -31,6 +32,18 @@ export interface Backend {
   /** Labels crilab puts on what it creates; on a shared runtime everything is filtered by them. */
   ownerLabels: Record<string, string>;
   faults: RuntimeFaults;
+  /**
+   * The kubelet's `podLogsDir` for this backend (unset: the kubelet's default, /var/log/pods).
+   * On containerd the log files are real, so they go under a directory crilab owns.
+   */
+  podLogsDir?: string;
+  /**
+   * Does the pod's newest sandbox still have its network namespace? `false` when the pod has
+   * no sandbox left (nothing holds a netns for it); `undefined` when the backend cannot tell
+   * (a scenario's `expect: { netns: … }` then fails with "unknown"). Optional: a backend
+   * without it makes every netns expectation "unknown".
+   */
+  netnsExists?(pod: PodRef): boolean | undefined;
   /** The runtime's version line for headers (`containerd 1.6.20`, `crilab-sim 0.1.0`). */
   describe(): string;
   close(): Promise<void>;

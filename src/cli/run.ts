@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { TranscriptPrinter } from './transcript-printer.js';
+import { RunTranscript, type TranscriptSink } from './transcript-printer.js';
+import { castCollector, castOption, writeCastFile, writeRunRecording } from './record.js';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILED } from './exit-codes.js';
 import { formatProblem } from '../scenario/errors.js';
 import { loadOrThrow, runScenario, ScenarioLoadError } from '../scenario/run-scenario.js';
@@ -37,29 +38,28 @@ export function runCommand(): Command {
     .addOption(seedOption())
     .option('--json', 'print the trace as JSON lines instead of the transcript')
     .option('-v, --verbose', 'also print every PLEG relist and runtime status poll')
-    .action(async (file: string, opts: { backend: BackendChoice; seed?: number; json?: boolean; verbose?: boolean }) => {
+    .option('--record <file>', 'also write the run as a recording (see crilab record)')
+    .addOption(castOption())
+    .action(async (file: string, opts: { backend: BackendChoice; seed?: number; json?: boolean; verbose?: boolean; record?: string; cast?: string }) => {
       const scenario = await loadOrThrow(file).catch(reportLoadError);
       const out = (line: string) => process.stdout.write(line + '\n');
-      let printer: TranscriptPrinter | undefined;
-      if (!opts.json) {
-        out(`${scenario.title} — ${file}`);
-      }
+      const cast = opts.cast ? castCollector() : undefined;
+      const sinks: TranscriptSink[] = [...(opts.json ? [] : [{ color: useColor(process.stdout), write: out }]), ...(cast ? [cast] : [])];
+      const transcript = new RunTranscript(sinks, opts.verbose ?? false);
+      transcript.title(scenario.title, file);
       const result = await runScenario(scenario, {
         backend: opts.backend,
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        onNote: (note) => (opts.json ? undefined : out(note)),
+        onNote: (note) => transcript.note(note),
         onEvent: (e) => {
-          if (opts.json) return out(JSON.stringify(e));
-          printer ??= new TranscriptPrinter({ verbose: opts.verbose ?? false, color: useColor(process.stdout), startMs: e.t, write: out });
-          printer.print(e);
+          if (opts.json) out(JSON.stringify(e));
+          transcript.event(e);
         },
       });
-      printer?.finish();
       const s = result.summary;
-      if (!opts.json) {
-        out('');
-        out(`${s.passed} passed, ${s.failed} failed${s.aborted ? ` — stopped at ${s.aborted}` : ''}`);
-      }
+      transcript.finish(s);
+      if (opts.record) await writeRunRecording(opts.record, result);
+      if (cast) await writeCastFile(opts.cast!, cast.lines, scenario.title, result.startMs);
       if (s.failed > 0 || s.aborted) throw new CliError(s.aborted ?? `${s.failed} expectation(s) failed`, EXIT_FAILED);
     });
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { RealClock } from '../clock/real-clock.js';
 import { TraceBus } from '../trace/bus.js';
@@ -6,16 +7,32 @@ import { TranscriptPrinter } from './transcript-printer.js';
 import { useColor } from './run.js';
 import { CliError, EXIT_BAD_INPUT } from './exit-codes.js';
 
+/** containerd's socket is 0660 (root and the socket's group); crilab serves with the same mode. */
+const SOCKET_MODE = 0o660;
+
+interface RuntimeOptions {
+  listen: string;
+  seed: string;
+  podCidr: string;
+  nodeName: string;
+  stateDir?: string;
+  logRoot: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
 export function runtimeCommand(): Command {
   return new Command('runtime')
     .description('serve the simulated runtime alone on a CRI socket, for crictl or any CRI client')
     .requiredOption('--listen <endpoint>', 'where to serve CRI, e.g. unix:///tmp/crilab.sock')
+    .option('--state-dir <dir>', 'keep sandboxes, containers and images here and recover them on restart, as containerd does')
+    .option('--log-root <dir>', 'directory the clients\' log paths are placed under ("/" writes them where asked, as containerd does)', '/')
     .option('--seed <n>', 'seed for IDs, IPs and digests', '1')
     .option('--pod-cidr <cidr>', 'the node pod CIDR the simulated CNI hands IPs from', '10.244.0.0/24')
     .option('--node-name <name>', 'the node name (default hostname of sandboxes)', 'node-1')
     .option('--json', 'print every call and transition as JSON lines')
     .option('-q, --quiet', 'print nothing but errors')
-    .action(async (opts: { listen: string; seed: string; podCidr: string; nodeName: string; json?: boolean; quiet?: boolean }) => {
+    .action(async (opts: RuntimeOptions) => {
       if (!/^\d+$/.test(opts.seed)) throw new CliError(`--seed must be a whole number, got "${opts.seed}"`, EXIT_BAD_INPUT);
       if (!opts.listen.startsWith('unix://')) throw new CliError(`--listen must be a unix:// endpoint, got "${opts.listen}"`, EXIT_BAD_INPUT);
       // Real time: a client such as crictl waits on real sleeps and stop timeouts.
@@ -29,16 +46,43 @@ export function runtimeCommand(): Command {
           bus.subscribe((e) => printer.print(e));
         }
       }
-      const runtime = new SimRuntime({ clock, trace: bus.forSource('runtime'), seed: Number(opts.seed), podCIDR: opts.podCidr, nodeName: opts.nodeName });
-      const server = await runtime.serve(opts.listen, true);
-      process.stderr.write(`crilab runtime: serving CRI v1 on ${server.endpoint} (socket mode 0660); Ctrl-C to stop\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+      let runtime: SimRuntime;
+      try {
+        runtime = new SimRuntime({
+          clock,
+          trace: bus.forSource('runtime'),
+          seed: Number(opts.seed),
+          podCIDR: opts.podCidr,
+          nodeName: opts.nodeName,
+          logRoot: resolve(opts.logRoot),
+          ...(opts.stateDir ? { stateDir: resolve(opts.stateDir) } : {}),
+        });
+      } catch (err) {
+        throw new CliError(`cannot start the runtime: ${err instanceof Error ? err.message : String(err)}`, EXIT_BAD_INPUT);
+      }
+      const recovered = runtime.store.sandboxes.size + runtime.store.containers.size;
+      let server;
+      try {
+        server = await runtime.serve(opts.listen, true, SOCKET_MODE);
+      } catch (err) {
+        await runtime.close();
+        throw new CliError(`cannot serve on ${opts.listen}: ${err instanceof Error ? err.message : String(err)}`, EXIT_BAD_INPUT);
+      }
+      process.stderr.write(
+        `crilab runtime: serving CRI v1 on ${server.endpoint} (socket mode 0${SOCKET_MODE.toString(8)})` +
+          (opts.stateDir ? `, state in ${resolve(opts.stateDir)}${recovered ? ` (recovered ${runtime.store.sandboxes.size} sandboxes, ${runtime.store.containers.size} containers)` : ''}` : '') +
+          '; Ctrl-C to stop\n',
+      );
+      const signal = await new Promise<NodeJS.Signals>((done) => {
+        process.once('SIGINT', () => done('SIGINT'));
+        process.once('SIGTERM', () => done('SIGTERM'));
       });
-      await runtime.close();
+      // A second signal while shutting down: leave at once (the socket may stay behind).
+      const force = () => process.exit(130);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      await runtime.close(); // stops serving, removes the socket, writes the state directory
       clock.stop();
-      process.stderr.write('crilab runtime: stopped, socket removed\n');
+      process.stderr.write(`crilab runtime: ${signal}: stopped, socket removed${opts.stateDir ? ', state saved' : ''}\n`);
     });
 }

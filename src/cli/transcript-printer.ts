@@ -145,3 +145,58 @@ export class TranscriptPrinter implements NameLookup {
     this.flushFolded();
   }
 }
+
+/** Where a transcript goes: the terminal, or a cast being built. `t` is the trace time of the line. */
+export interface TranscriptSink {
+  color: boolean;
+  write(line: string, t: number): void;
+}
+
+/** The result line's counts: a live run's summary, or a recording's header. */
+export interface TranscriptResult {
+  passed: number;
+  failed: number;
+  aborted?: string;
+}
+
+/**
+ * The whole headless transcript, the same for `run`, `record` and `replay`: a title line, the
+ * backend, every event through a TranscriptPrinter, and the result line. It writes to several
+ * sinks at once (the terminal and a cast), each with its own colour setting.
+ */
+export class RunTranscript {
+  private printers: TranscriptPrinter[] | undefined;
+  private lastT = 0;
+
+  constructor(
+    private readonly sinks: readonly TranscriptSink[],
+    private readonly verbose: boolean,
+  ) {}
+
+  private all(line: string): void {
+    for (const s of this.sinks) s.write(line, this.lastT);
+  }
+
+  title(title: string, file: string): void {
+    this.all(`${title} — ${file}`);
+  }
+
+  note(text: string): void {
+    this.all(text);
+  }
+
+  event(e: TraceEvent): void {
+    this.lastT = e.t;
+    // Times print as offsets from the first event, as `crilab run` always has.
+    this.printers ??= this.sinks.map(
+      (s) => new TranscriptPrinter({ verbose: this.verbose, color: s.color, startMs: e.t, write: (line) => s.write(line, this.lastT) }),
+    );
+    for (const p of this.printers) p.print(e);
+  }
+
+  finish(result: TranscriptResult): void {
+    for (const p of this.printers ?? []) p.finish();
+    this.all('');
+    this.all(`${result.passed} passed, ${result.failed} failed${result.aborted ? ` — stopped at ${result.aborted}` : ''}`);
+  }
+}

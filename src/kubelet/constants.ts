@@ -233,3 +233,33 @@ export const imageGCHighThresholdPercent = 85;
 export const imageGCLowThresholdPercent = 80;
 export const registryPullQPS = 5;
 export const registryBurst = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Runtime state (k8s:pkg/kubelet/runtime.go, k8s:pkg/kubelet/kubelet.go)
+// ---------------------------------------------------------------------------------------------
+
+/** `maxWaitForContainerRuntime`: no successful CRI `Status` for this long → "container runtime is
+ *  down" (the `baseRuntimeSyncThreshold` of `runtimeState`). k8s:pkg/kubelet/kubelet.go */
+export const maxWaitForContainerRuntimeMs = 30 * SECOND;
+
+/** `ErrNetworkUnknown`: the network error the runtime state starts with, until the first Status.
+ *  k8s:pkg/kubelet/kubelet.go */
+export const ErrNetworkUnknownMsg = 'network state unknown';
+
+/** Client timeout of the static-pod HTTP source (`http.Client{Timeout: 10 * time.Second}`).
+ *  k8s:pkg/kubelet/config/http.go */
+export const httpSourceClientTimeoutMs = 10 * SECOND;
+
+/** `kubernetes.io/config.*` annotation keys. k8s:pkg/kubelet/types/pod_update.go */
+export const ConfigSourceAnnotationKey = 'kubernetes.io/config.source';
+export const ConfigMirrorAnnotationKey = 'kubernetes.io/config.mirror';
+export const ConfigFirstSeenAnnotationKey = 'kubernetes.io/config.seen';
+export const ConfigHashAnnotationKey = 'kubernetes.io/config.hash';
+
+/** Pod source names. k8s:pkg/kubelet/types/pod_update.go (`FileSource`, `HTTPSource`, `ApiserverSource`) */
+export const FileSource = 'file';
+export const HTTPSource = 'http';
+export const ApiserverSource = 'api';
+
+/** The SIGKILL exit code the kubelet reports for a container that vanished (137 = 128 + 9). */
+export const sigkillExitCode = 137;

@@ -12,8 +12,8 @@ function expand(s: string, env: Record<string, string>): string {
 /**
  * The ContainerConfig the kubelet sends with CreateContainer (upstream generateContainerConfig):
  * metadata with the restart count as attempt, the image ID from the image manager, command and
- * args after `$(VAR)` expansion, env, labels and annotations, and the log path
- * `<container>/<restartCount>.log`.
+ * args after `$(VAR)` expansion, env, labels and annotations, the log path
+ * `<container>/<restartCount>.log`, and the Linux namespace options (`namespacesForPod`).
  */
 export function generateContainerConfig(
   pod: Pod,
@@ -36,6 +36,17 @@ export function generateContainerConfig(
     labels: { ...newContainerLabels(container, pod), ...ownerLabels },
     annotations,
     logPath: buildContainerLogsPath(container.name, restartCount),
+    // Upstream generateLinuxContainerConfig → namespacesForPod: without these the CRI defaults
+    // (mode POD for every namespace) would put the container in the sandbox's PID namespace.
+    linux: {
+      securityContext: {
+        namespaceOptions: {
+          network: pod.spec?.hostNetwork ? 'NODE' : 'POD',
+          pid: pod.spec?.hostPID ? 'NODE' : pod.spec?.shareProcessNamespace ? 'POD' : 'CONTAINER',
+          ipc: pod.spec?.hostIPC ? 'NODE' : 'POD',
+        },
+      },
+    },
     stdin: container.stdin ?? false,
     stdinOnce: container.stdinOnce ?? false,
     tty: container.tty ?? false,

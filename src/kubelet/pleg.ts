@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { CriClient } from '../cri/client.js';
 import { genericPlegRelistPeriodMs, genericPlegRelistThresholdMs } from './constants.js';
+import { formatGoDuration } from './backoff.js';
 import { KubernetesPodUIDLabel } from './labels.js';
 
 /** PLEG event types (upstream pkg/kubelet/pleg/pleg.go). */
@@ -83,7 +84,7 @@ export class GenericPleg {
   healthy(): { ok: boolean; message: string } {
     const elapsed = this.clock.now() - this.lastRelistMs;
     if (elapsed > genericPlegRelistThresholdMs) {
-      return { ok: false, message: `pleg was last seen active ${(elapsed / 1000).toFixed(1)}s ago; threshold is 3m0s` };
+      return { ok: false, message: `pleg was last seen active ${formatGoDuration(elapsed)} ago; threshold is ${formatGoDuration(genericPlegRelistThresholdMs)}` };
     }
     return { ok: true, message: '' };
   }

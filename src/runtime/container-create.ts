@@ -3,9 +3,10 @@ import type { CreateContainerRequest__Output } from '../cri/generated/runtime/v1
 import type { CreateContainerResponse } from '../cri/generated/runtime/v1/CreateContainerResponse.js';
 import { criErrors } from '../cri/status.js';
 import { withRollback, type RuntimeContext } from './runtime-context.js';
-import { createContainerFs, programFile } from './shell/index.js';
+import { programFile } from './shell/index.js';
+import { OverlayFs } from './overlay-fs.js';
 import type { ImageFile } from './images/image-config.js';
-import type { ContainerRecord } from './store.js';
+import { makeContainerRecord } from './records.js';
 
 /** The image's files as the container's filesystem: programs become runnable, links are followed. */
 export function imageRootfs(files: Record<string, ImageFile>): Record<string, string> {
@@ -26,25 +27,27 @@ export function imageRootfs(files: Record<string, ImageFile>): Record<string, st
 }
 
 /**
- * CreateContainer: the sandbox must exist and be ready, the name is reserved, the image must
- * already be local (no implicit pull), and the process arguments are worked out from the CRI
- * command/args and the image's ENTRYPOINT/CMD. Nothing runs yet: StartContainer does that.
+ * CreateContainer, in containerd 1.6's order: the sandbox must exist (NotFound) and its pause
+ * task must be running (NotFound too: the task lookup fails), the config must have metadata,
+ * the name is reserved, the image must already be local (no implicit pull), and the process
+ * arguments are worked out from the CRI command/args and the image's ENTRYPOINT/CMD. Nothing
+ * runs yet: StartContainer does that.
  */
 export async function createContainer(ctx: RuntimeContext, req: CreateContainerRequest__Output): Promise<CreateContainerResponse> {
-  const sandbox = ctx.store.sandbox(req.podSandboxId);
-  if (!sandbox) throw criErrors.notFound(`failed to find sandbox id "${req.podSandboxId}": not found`);
+  const sandbox = ctx.store.mustSandbox(req.podSandboxId, (cause) => `failed to find sandbox id "${req.podSandboxId}": ${cause}`);
+  if (sandbox.state !== 'SANDBOX_READY' || !sandbox.pause?.running) {
+    throw criErrors.notFound(`failed to get sandbox container task: no running task found: task ${sandbox.id} not found: not found`);
+  }
   const config = req.config;
   if (!config?.metadata) throw criErrors.unknown('container config must include metadata');
-  const sm = sandbox.config.metadata!;
+  // containerd names the container from the sandbox config sent with the request.
+  const sm = req.sandboxConfig?.metadata ?? sandbox.config.metadata!;
   const name = `${config.metadata.name}_${sm.name}_${sm.namespace}_${sm.uid}_${config.metadata.attempt}`;
   const id = ctx.random.id64();
 
   return withRollback(async (rb) => {
     ctx.store.names.reserve('container', name, id);
     rb.add('release container name', () => ctx.store.names.release(name));
-    if (sandbox.state !== 'SANDBOX_READY') {
-      throw criErrors.unknown(`failed to get sandbox container task: no running task found: task ${sandbox.id} not found: not found`);
-    }
     const imageRef = config.image?.image ?? '';
     const image = ctx.images.resolveLocal(imageRef);
 
@@ -60,40 +63,43 @@ export async function createContainer(ctx: RuntimeContext, req: CreateContainerR
     // KeyValue.value is `bytes` on the wire (any byte string is a valid env value).
     for (const kv of config.envs) env[kv.key] = Buffer.from(kv.value).toString('utf8');
 
-    const files: Record<string, string> = { ...imageRootfs(image.files), ...sandbox.files, '/dev/termination-log': '' };
+    // The image is the lower layer; the pod's files and the termination-message file go on top.
+    const upper: Record<string, string> = { ...sandbox.files, '/dev/termination-log': '' };
     const logPath = sandbox.config.logDirectory && config.logPath ? join(sandbox.config.logDirectory, config.logPath) : '';
     const uid = /^\d+$/.test(image.user) ? Number(image.user) : 0;
-    const record: ContainerRecord = {
-      id,
-      name,
-      sandboxId: sandbox.id,
-      config,
-      imageSpec: imageRef,
-      imageId: image.id,
-      imageRef: image.repoDigest || image.id,
-      argv,
-      env,
-      workingDir: config.workingDir || image.workingDir || '/',
-      user: { uid, gid: 0, username: /^\d+$/.test(image.user) ? '' : image.user },
-      stopSignal: config.stopSignal && config.stopSignal !== 'SIGNAL_RUNTIME_DEFAULT' ? config.stopSignal.replace(/^SIGNAL_/, '') : image.stopSignal || 'SIGTERM',
-      createdAt: ctx.clock.nowNanos(),
-      startedAt: 0n,
-      finishedAt: 0n,
-      exitCode: 0,
-      reason: '',
-      message: '',
-      state: 'CONTAINER_CREATED',
-      busy: undefined,
-      logPath,
-      fs: createContainerFs(files),
-      process: undefined,
-      log: undefined,
-      stopSignalSent: false,
-      oomKilled: false,
-    };
+    const record = makeContainerRecord(
+      {
+        id,
+        name,
+        sandboxId: sandbox.id,
+        config,
+        imageSpec: imageRef,
+        imageId: image.id,
+        imageRef: image.repoDigest || image.id,
+        imageTag: image.repoTag,
+        argv,
+        env,
+        workingDir: config.workingDir || image.workingDir || '/',
+        user: { uid, gid: 0, username: /^\d+$/.test(image.user) ? '' : image.user },
+        stopSignal: config.stopSignal && config.stopSignal !== 'SIGNAL_RUNTIME_DEFAULT' ? config.stopSignal.replace(/^SIGNAL_/, '') : image.stopSignal || 'SIGTERM',
+        createdAt: ctx.clock.nowNanos(),
+        startedAt: 0n,
+        finishedAt: 0n,
+        busy: undefined,
+        logPath,
+        fs: new OverlayFs(ctx.imageLayer(image), upper),
+        process: undefined,
+        log: undefined,
+        oomKilled: false,
+        resources: config.linux?.resources ?? null,
+        outputListeners: new Set(),
+      },
+      ctx.containerMachine,
+      ctx.trace,
+    );
     ctx.store.containers.set(id, record);
-    ctx.transition('container', id, config.metadata!.name, null, 'CONTAINER_CREATED', 'CreateContainer');
     ctx.events.emit('CONTAINER_CREATED_EVENT', id, sandbox);
+    ctx.changed();
     return { containerId: id };
   });
 }

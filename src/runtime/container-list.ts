@@ -2,13 +2,14 @@ import type { ListContainersRequest__Output } from '../cri/generated/runtime/v1/
 import type { ListContainersResponse } from '../cri/generated/runtime/v1/ListContainersResponse.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { matchesLabels } from './label-selector.js';
+import { criContainerState } from './container-status.js';
 
 export async function listContainers(ctx: RuntimeContext, req: ListContainersRequest__Output): Promise<ListContainersResponse> {
   const f = req.filter;
   const items = [...ctx.store.containers.values()].filter((c) => {
     if (f?.id && !c.id.startsWith(f.id)) return false;
     if (f?.podSandboxId && !c.sandboxId.startsWith(f.podSandboxId)) return false;
-    if (f?.state && c.state !== f.state.state) return false;
+    if (f?.state && criContainerState(c) !== f.state.state) return false;
     return matchesLabels(c.config.labels, f?.labelSelector);
   });
   return {
@@ -19,7 +20,7 @@ export async function listContainers(ctx: RuntimeContext, req: ListContainersReq
       image: { image: c.imageSpec, annotations: {}, userSpecifiedImage: c.imageSpec, runtimeHandler: '' },
       imageRef: c.imageRef,
       imageId: c.imageId,
-      state: c.state,
+      state: criContainerState(c),
       createdAt: c.createdAt.toString(),
       labels: c.config.labels,
       annotations: c.config.annotations,

@@ -50,7 +50,7 @@ export function goRfc3339Nano(nanos: bigint): string {
  * Records reach the file in write order; close() flushes everything first.
  */
 export class CriLogWriter {
-  private readonly fd: number;
+  private fd: number;
   private readonly maxLineSize: number;
   private readonly pending: Record<LogStream, Buffer> = { stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
   private queue: Buffer[] = [];
@@ -82,6 +82,19 @@ export class CriLogWriter {
       buf = buf.subarray(this.maxLineSize);
     }
     this.pending[stream] = Buffer.from(buf);
+  }
+
+  /**
+   * ReopenContainerLog: write what is queued, close the file and open the same path again
+   * (after the kubelet renamed the old file, this creates a new one). Half-written lines stay
+   * buffered and continue in the new file.
+   */
+  reopen(): void {
+    if (this.closed) return;
+    this.flush();
+    closeSync(this.fd);
+    mkdirSync(dirname(this.opts.path), { recursive: true });
+    this.fd = openSync(this.opts.path, 'a', 0o640);
   }
 
   /** Write everything buffered (including partial last lines, as `P`) and close the file. */

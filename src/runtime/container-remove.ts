@@ -3,19 +3,22 @@ import type { RemoveContainerResponse } from '../cri/generated/runtime/v1/Remove
 import { criErrors } from '../cri/status.js';
 import type { RuntimeContext } from './runtime-context.js';
 import { stopContainerProcess } from './container-stop.js';
-import type { ContainerRecord } from './store.js';
+import { sendTo } from './record-actors.js';
+import { isMiss, lookupByPrefix, lookupError, type ContainerRecord } from './store.js';
 
 /** RemoveContainer: unknown IDs are fine; a running container is killed first (CRI requires forced removal). */
 export async function removeContainer(ctx: RuntimeContext, req: RemoveContainerRequest__Output): Promise<RemoveContainerResponse> {
-  const c = ctx.store.container(req.containerId);
-  if (!c) return {};
-  if (c.busy === 'starting') throw criErrors.unknown(`container is in starting state, can't be removed`);
-  if (c.busy === 'removing') throw criErrors.unknown(`container is already in removing state`);
-  await removeContainerRecord(ctx, c);
+  const found = lookupByPrefix(ctx.store.containers, req.containerId);
+  if (found === 'not found') return {};
+  if (isMiss(found)) throw lookupError(found, req.containerId, (cause) => `an error occurred when try to find container "${req.containerId}": ${cause}`);
+  if (found.busy === 'starting') throw criErrors.unknown(`failed to set removing state for container "${found.id}": container is in starting state, can't be removed`);
+  if (found.busy === 'removing') throw criErrors.unknown(`failed to set removing state for container "${found.id}": container is already in removing state`);
+  await removeContainerRecord(ctx, found);
   return {};
 }
 
 export async function removeContainerRecord(ctx: RuntimeContext, c: ContainerRecord): Promise<void> {
+  if (c.busy === 'removing') return;
   c.busy = 'removing';
   try {
     await stopContainerProcess(ctx, c, 0);
@@ -23,9 +26,12 @@ export async function removeContainerRecord(ctx: RuntimeContext, c: ContainerRec
   } finally {
     c.busy = undefined;
   }
+  if (!ctx.store.containers.has(c.id)) return;
   ctx.store.containers.delete(c.id);
   ctx.store.names.release(c.name);
   const sandbox = ctx.store.sandboxes.get(c.sandboxId);
   if (sandbox) ctx.events.emit('CONTAINER_DELETED_EVENT', c.id, sandbox);
-  ctx.transition('container', c.id, c.config.metadata!.name, c.state, 'removed', 'RemoveContainer');
+  sendTo(c.actor, { type: 'REMOVE' });
+  c.dispose();
+  ctx.changed();
 }

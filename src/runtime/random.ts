@@ -34,11 +34,15 @@ export class RuntimeRandom {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  /** `n` lowercase hex digits. */
+  /**
+   * `n` lowercase hex digits. Drawn 32 bits at a time from the seeded generator: one draw per
+   * 8 digits instead of one per digit, as IDs are made on every RunPodSandbox and CreateContainer.
+   */
   hex(n: number): string {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`hex length must be a non-negative integer, got ${n}`);
-    if (n === 0) return '';
-    return this.faker.string.hexadecimal({ length: n, casing: 'lower', prefix: '' });
+    let out = '';
+    while (out.length < n) out += this.faker.number.int({ min: 0, max: 0xffffffff }).toString(16).padStart(8, '0');
+    return out.length === n ? out : out.slice(0, n);
   }
 
   /** An integer in [min, max], both inclusive. */

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock/clock.js';
 import type { TraceEmitter } from '../trace/bus.js';
-import type { MachineKind } from '../trace/events.js';
+import type { containerMachine } from './machines/container.machine.js';
 import type { RuntimeRandom } from './random.js';
 import type { ContainerRecord, RuntimeStore, SandboxRecord } from './store.js';
-import type { SimProcess } from './shell/index.js';
+import type { ContainerFs, SimProcess } from './shell/index.js';
 import type { ImageFile } from './images/image-config.js';
 
 /** containerd's CRI container event types (GetContainerEvents). */
@@ -43,7 +43,20 @@ export interface RuntimeNetwork {
 export interface RuntimeProcesses {
   startPause(sandbox: SandboxRecord): SimProcess;
   startContainer(container: ContainerRecord, sandbox: SandboxRecord): Promise<SimProcess>;
+  /** ReopenContainerLog: close the container's log file and open it again at the same path. */
+  reopenLog(container: ContainerRecord): void;
 }
+
+/** The streaming server behind Exec, Attach and PortForward (containerd's cri-streaming server). */
+export interface RuntimeStreaming {
+  /** A one-time URL for a session, e.g. `http://127.0.0.1:PORT/exec/TOKEN`. */
+  url(kind: 'exec' | 'attach' | 'portforward', session: StreamSession): Promise<string>;
+}
+
+export type StreamSession =
+  | { kind: 'exec'; containerId: string; cmd: string[]; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }
+  | { kind: 'attach'; containerId: string; tty: boolean; stdin: boolean; stdout: boolean; stderr: boolean }
+  | { kind: 'portforward'; podSandboxId: string; ports: number[] };
 
 export interface RuntimeEvents {
   emit(type: ContainerEventType, containerId: string, sandbox: SandboxRecord): void;
@@ -58,6 +71,9 @@ export interface RuntimeContext {
   trace: TraceEmitter | undefined;
   store: RuntimeStore;
   random: RuntimeRandom;
+  /** The container machine with this runtime's effects (stop signal, SIGKILL) provided. */
+  containerMachine: typeof containerMachine;
+  streaming: RuntimeStreaming;
   images: RuntimeImages;
   network: RuntimeNetwork;
   processes: RuntimeProcesses;
@@ -69,10 +85,12 @@ export interface RuntimeContext {
   pauseImage: string;
   /** Where log files are really written: the kubelet's log paths are placed under this directory. */
   logRoot: string;
-  /** Report a machine's transition to the trace. */
-  transition(machine: MachineKind, id: string, label: string, from: string | null, to: string, event: string): void;
+  /** The image's files as a read-only lower layer, shared by every container of that image. */
+  imageLayer(image: LocalImage): ContainerFs;
   /** containerd's exit monitor for the pause process. */
-  onPauseExit(sandbox: SandboxRecord): void;
+  onPauseExit(sandbox: SandboxRecord, exitCode: number): void;
+  /** Something a restarted runtime must remember changed (written to the state directory, if any). */
+  changed(): void;
 }
 
 /** Undo steps registered while a handler takes resources, run in reverse if a later step fails. */

@@ -3,7 +3,8 @@ import type { RunPodSandboxResponse } from '../cri/generated/runtime/v1/RunPodSa
 import type { PodSandboxConfig__Output } from '../cri/generated/runtime/v1/PodSandboxConfig.js';
 import { criErrors } from '../cri/status.js';
 import { withRollback, type RuntimeContext } from './runtime-context.js';
-import type { SandboxRecord } from './store.js';
+import { sendTo } from './record-actors.js';
+import { makeSandboxRecord } from './records.js';
 
 /** containerd's sandbox name: `<pod>_<namespace>_<uid>_<attempt>`. */
 export function makeSandboxName(config: PodSandboxConfig__Output): string {
@@ -30,7 +31,8 @@ function sandboxFiles(ctx: RuntimeContext, config: PodSandboxConfig__Output): Re
  * RunPodSandbox, step by step as containerd's sandbox_run does it: reserve the name, record
  * the sandbox, make sure the pause image is there, create the network namespace and run CNI
  * ADD, write the pod's files, start the pause container, mark the sandbox ready. Each step
- * registers how to give back what it took; a failure undoes them in reverse.
+ * registers how to give back what it took; a failure undoes them in reverse. The sandbox's
+ * state changes only through its machine: NETWORK_READY, PAUSE_STARTED, or RUN_FAILED.
  */
 export async function runPodSandbox(
   ctx: RuntimeContext,
@@ -42,35 +44,36 @@ export async function runPodSandbox(
   const meta = config.metadata;
   const id = ctx.random.id64();
   const name = makeSandboxName(config);
-  const label = `${meta.namespace}/${meta.name}`;
 
   return withRollback(async (rb) => {
     // 1. Reserve the name: a second RunPodSandbox for the same pod and attempt is refused.
-    try {
-      ctx.store.names.reserve('sandbox', name, id);
-    } catch (err) {
-      throw err;
-    }
+    ctx.store.names.reserve('sandbox', name, id);
     rb.add('release sandbox name', () => ctx.store.names.release(name));
 
-    // 2. Record the sandbox, not yet ready.
+    // 2. Record the sandbox, not yet ready (SANDBOX_UNKNOWN). If a later step fails, the
+    //    rollback ends here: the record was never stored, so the machine goes to `removed`.
     const hostNetwork = config.linux?.securityContext?.namespaceOptions?.network === 'NODE';
-    const record: SandboxRecord = {
-      id,
-      name,
-      config,
-      runtimeHandler: req.runtimeHandler,
-      createdAt: ctx.clock.nowNanos(),
-      state: 'SANDBOX_UNKNOWN',
-      netnsPath: '',
-      ip: '',
-      additionalIps: [],
-      hostNetwork,
-      pause: undefined,
-      pausePid: 0,
-      files: sandboxFiles(ctx, config),
-    };
-    ctx.transition('sandbox', id, label, null, 'SANDBOX_UNKNOWN', 'RunPodSandbox');
+    const record = makeSandboxRecord(
+      {
+        id,
+        name,
+        config,
+        runtimeHandler: req.runtimeHandler,
+        createdAt: ctx.clock.nowNanos(),
+        netnsPath: '',
+        ip: '',
+        additionalIps: [],
+        hostNetwork,
+        pause: undefined,
+        pausePid: 0,
+        files: sandboxFiles(ctx, config),
+      },
+      ctx.trace,
+    );
+    rb.add('forget the sandbox record', () => {
+      sendTo(record.actor, { type: 'RUN_FAILED', message: 'RunPodSandbox failed', cleanedUp: true });
+      record.dispose();
+    });
 
     // 3. The pause image must be present; containerd pulls it the first time.
     await ctx.images.ensure(ctx.pauseImage, callId);
@@ -85,24 +88,27 @@ export async function runPodSandbox(
       rb.add('tear down pod network', () => ctx.network.tearDown(id));
       record.netnsPath = net.netnsPath;
       record.ip = net.ip;
+      sendTo(record.actor, { type: 'NETWORK_READY', netnsPath: net.netnsPath, ip: net.ip });
     }
 
     // 5. Start the pause container in that namespace.
+    const pauseActor = record.attachPause();
     const pause = ctx.processes.startPause(record);
-    rb.add('kill pause container', () => pause.kill('SIGKILL'));
+    rb.add('kill pause container', () => {
+      sendTo(pauseActor, { type: 'KILL', signal: 'SIGKILL' });
+      pause.kill('SIGKILL');
+    });
     record.pause = pause;
     record.pausePid = ctx.random.int(1000, 65000);
+    sendTo(pauseActor, { type: 'START', pid: record.pausePid });
 
-    // 6. Ready: store it and watch the pause process.
-    record.state = 'SANDBOX_READY';
+    // 6. Ready: store it and watch the pause process (containerd's exit monitor).
+    sendTo(record.actor, { type: 'PAUSE_STARTED', pid: record.pausePid });
     ctx.store.sandboxes.set(id, record);
-    ctx.transition('sandbox', id, label, 'SANDBOX_UNKNOWN', 'SANDBOX_READY', 'PAUSE_STARTED');
     ctx.events.emit('CONTAINER_CREATED_EVENT', id, record);
     ctx.events.emit('CONTAINER_STARTED_EVENT', id, record);
-    void pause.exited.then(() => ctx.onPauseExit(record));
+    void pause.exited.then((exit) => ctx.onPauseExit(record, exit.exitCode));
+    ctx.changed();
     return { podSandboxId: id };
-  }).catch((err: unknown) => {
-    ctx.transition('sandbox', id, label, 'SANDBOX_UNKNOWN', 'removed', 'RUN_FAILED');
-    throw err;
   });
 }

@@ -5,6 +5,7 @@ import { CriLogWriter } from './container-log.js';
 import type { RuntimeProcesses } from './runtime-context.js';
 import { createContainerFs, EntrypointError, programFile, startProcess, type SimProcess } from './shell/index.js';
 import type { ContainerRecord, SandboxRecord } from './store.js';
+import { OverlayFs } from './overlay-fs.js';
 
 /**
  * Process management for the simulated runtime: the pause container of each sandbox and the
@@ -13,6 +14,9 @@ import type { ContainerRecord, SandboxRecord } from './store.js';
  * line by line, to the trace.
  */
 export class SimProcesses implements RuntimeProcesses {
+  /** The pause image's one file, shared by every sandbox. */
+  private readonly pauseLayer = createContainerFs({ '/pause': programFile('pause') });
+
   constructor(
     private readonly clock: Clock,
     private readonly trace: TraceEmitter | undefined,
@@ -21,8 +25,12 @@ export class SimProcesses implements RuntimeProcesses {
 
   startPause(sandbox: SandboxRecord): SimProcess {
     // The pause binary: sleeps until a signal, exits 0 on SIGTERM/SIGINT (build/pause/linux/pause.c).
-    const fs = createContainerFs({ '/pause': programFile('pause'), ...sandbox.files });
+    const fs = new OverlayFs(this.pauseLayer, sandbox.files);
     return this.clock.detached(() => startProcess({ argv: ['/pause'], env: {}, fs, clock: this.clock, pid1: true, onOutput: () => undefined }));
+  }
+
+  reopenLog(c: ContainerRecord): void {
+    c.log?.reopen();
   }
 
   async startContainer(c: ContainerRecord, _sandbox: SandboxRecord): Promise<SimProcess> {
@@ -37,7 +45,11 @@ export class SimProcesses implements RuntimeProcesses {
           clock: this.clock,
           pid1: true,
           cwd: c.workingDir,
-          onOutput: (stream, data) => log?.write(stream, data),
+          onOutput: (stream, data) => {
+            log?.write(stream, data);
+            // Attach sessions see the output as it is written.
+            if (c.outputListeners.size > 0) for (const listen of c.outputListeners) listen(stream, data);
+          },
         }),
       );
     } catch (err) {

@@ -133,7 +133,8 @@ export function evaluateExpectation(state: RunState, e: Expectation, memory: Exp
         }
       }
       if (e.ip !== undefined) {
-        const before = memory.lastIp.get(e.pod);
+        // Compared with the IP at the previous `expect` naming the pod, else its first IP.
+        const before = memory.lastIp.get(e.pod) ?? state.firstIp.get(e.pod);
         observed['previousIp'] = before ?? 'none';
         if (e.ip.kind === 'kept') met &&= ip !== '' && ip === before;
         if (e.ip.kind === 'changed') met &&= ip !== '' && before !== undefined && ip !== before;
@@ -162,9 +163,9 @@ export function evaluateExpectation(state: RunState, e: Expectation, memory: Exp
     case 'machine':
       return evalMachine(state, e);
     case 'event': {
-      const since = memory.lastExpectSeq;
+      // "At least `count` such events so far": the whole run is the window.
       const seen = state.kubeEvents.filter(
-        (x) => x.seq > since && x.reason === e.reason && (e.pod === undefined || x.pod === e.pod) && (e.type === undefined || x.type === e.type) && (e.message === undefined || x.message.includes(e.message)),
+        (x) => x.reason === e.reason && (e.pod === undefined || x.pod === e.pod) && (e.type === undefined || x.type === e.type) && (e.message === undefined || x.message.includes(e.message)),
       );
       return { met: e.count === 0 ? seen.length === 0 : seen.length >= e.count, observed: `${seen.length} event(s)` };
     }

@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import { SimClock } from '../clock/sim-clock.js';
+import type { BackendKind } from '../backends/backend.js';
 import { openBackend, type BackendChoice } from '../backends/select.js';
 import { TraceBus } from '../trace/bus.js';
 import type { TraceEvent } from '../trace/events.js';
@@ -27,10 +29,22 @@ export interface RunScenarioResult {
   scenario: Scenario;
   summary: RunSummary;
   events: TraceEvent[];
+  /** The backend's description line (`crilab simulated runtime, answering as containerd …`). */
   backend: string;
+  backendKind: BackendKind;
+  /** The clock the run went by: simulated on the sim backend, real on containerd. */
+  clock: 'sim' | 'real';
   seed: number;
   startMs: number;
+  /**
+   * The simulated runtime's private temporary directory (its socket lives there), which shows
+   * up in the text of errors while the runtime is down; recordings write it as `SIM_DIR_WORD`.
+   */
+  privateDir?: string;
 }
+
+/** What a recording writes instead of the simulated runtime's temporary directory. */
+export const SIM_DIR_WORD = '$CRILAB_SIM_DIR';
 
 export async function loadOrThrow(path: string): Promise<Scenario> {
   const res = await loadScenarioFile(path);
@@ -51,7 +65,17 @@ export async function runScenario(scenario: Scenario, opts: RunScenarioOptions):
   try {
     await run.start();
     const summary = await run.runAll();
-    return { scenario, summary, events: bus.events, backend: backend.describe(), seed, startMs };
+    return {
+      scenario,
+      summary,
+      events: bus.events,
+      backend: backend.describe(),
+      backendKind: backend.kind,
+      clock: backend.clock.kind === 'sim' ? 'sim' : 'real',
+      seed,
+      startMs,
+      ...(backend.kind === 'sim' && backend.endpoint.startsWith('unix://') ? { privateDir: dirname(backend.endpoint.slice('unix://'.length)) } : {}),
+    };
   } finally {
     await run.close();
     await backend.close();

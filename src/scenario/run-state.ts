@@ -27,6 +27,8 @@ export class RunState {
   /** scenario pod name → `namespace/name` and UID, registered when the pod is applied. */
   readonly podKeys = new Map<string, { key: string; uid: string }>();
   readonly statuses = new Map<string, PodStatus>();
+  /** The first IP each pod's status showed: what `ip: kept` compares with before any `expect`. */
+  readonly firstIp = new Map<string, string>();
   readonly calls: SeenCall[] = [];
   readonly machines = new Map<string, MachineSeen>();
   readonly kubeEvents: Array<{ seq: number; pod: string; reason: string; type: string; message: string }> = [];
@@ -62,7 +64,11 @@ export class RunState {
     switch (e.kind) {
       case 'pod.status': {
         const name = this.podNameOfKey(e.pod);
-        if (name) this.statuses.set(name, e.status as PodStatus);
+        if (name) {
+          const status = e.status as PodStatus;
+          this.statuses.set(name, status);
+          if (status.podIP && !this.firstIp.has(name)) this.firstIp.set(name, status.podIP);
+        }
         break;
       }
       case 'cri.request': {

@@ -7,7 +7,8 @@ import type { TraceBus } from '../trace/bus.js';
 import type { TraceEvent } from '../trace/events.js';
 import { evaluateCondition, evaluateExpectation, type ExpectMemory } from './conditions.js';
 import { formatDuration } from './duration.js';
-import { preparePod } from './pod-identity.js';
+import { stepSummary } from './loader.js';
+import { preparePod } from '../kubelet/sources/index.js';
 import { RunState } from './run-state.js';
 import type { Fault, Scenario, Step } from './types.js';
 
@@ -27,39 +28,17 @@ export interface RunSummary {
   aborted?: string;
 }
 
+/** Real-time limit on waiting for a stopping kubelet's last call (never reached on the simulated clock). */
+const STOP_GUARD_MS = 10_000;
+/** Real-time limit on waiting for the kubelet's channel to reconnect to a restarted runtime. */
+const RECONNECT_GUARD_MS = 10_000;
+
 export interface ScenarioRunOptions {
   scenario: Scenario;
   backend: Backend;
   bus: TraceBus;
   /** Overrides the scenario's seed. */
   seed?: number;
-}
-
-/** A one-line description of a step, for the transcript and the UI's header. */
-export function describeStep(step: Step): string {
-  switch (step.kind) {
-    case 'narrate':
-      return step.text;
-    case 'apply':
-      return `apply pod ${step.pod} (source ${step.source})`;
-    case 'update':
-      return `update pod ${step.pod}`;
-    case 'delete':
-      return `delete pod ${step.pod}${step.gracePeriodSeconds !== undefined ? ` (grace ${step.gracePeriodSeconds}s)` : ''}`;
-    case 'advance':
-      return `advance the clock by ${formatDuration(step.durationMs)}`;
-    case 'wait':
-      return `wait for ${JSON.stringify(step.condition)} (timeout ${formatDuration(step.timeoutMs)})`;
-    case 'fault':
-      return `fault: ${describeFault(step.fault)}`;
-    case 'expect':
-      return `expect ${JSON.stringify(step.expectation)}`;
-  }
-}
-
-function describeFault(f: Fault): string {
-  const { kind, ...rest } = f;
-  return `${kind} ${JSON.stringify(rest)}`;
 }
 
 /**
@@ -81,6 +60,7 @@ export class ScenarioRun {
   private aborted: string | undefined;
   private unsubscribe: (() => void) | undefined;
   private waiters = new Set<() => void>();
+  private holds = 0;
 
   constructor(private readonly opts: ScenarioRunOptions) {
     this.seed = opts.seed ?? opts.scenario.seed;
@@ -113,7 +93,24 @@ export class ScenarioRun {
       this.state.apply(e);
       for (const w of [...this.waiters]) w();
     });
-    await this.startKubelet();
+    await this.underHold('kubelet start', () => this.startKubelet());
+  }
+
+  /**
+   * Real-time work the simulated clock cannot see (closing or binding the runtime's socket, the
+   * kubelet's start-up calls one after another) runs under a clock hold, so simulated time stands
+   * still until it is done; otherwise how many timers fired meanwhile would depend on the speed
+   * of the machine, and two runs would differ. A clock sleep inside (`downFor`) parks the hold,
+   * so simulated time still passes for it.
+   */
+  private async underHold<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const label = `scenario ${what} #${++this.holds}`;
+    const hold = this.clock.hold(label);
+    try {
+      return await this.clock.runWithin(label, fn);
+    } finally {
+      hold.release();
+    }
   }
 
   private async startKubelet(): Promise<void> {
@@ -128,10 +125,27 @@ export class ScenarioRun {
       clusterDNS: node.kubelet.clusterDNS,
       clusterDomain: node.kubelet.clusterDomain,
       ownerLabels: backend.ownerLabels,
+      // The scenario's KubeletConfiguration. Pods come from the steps (addPod), not from a
+      // directory or URL on this machine, so staticPodPath/URL are not passed.
+      syncFrequencyMs: node.kubelet.syncFrequencyMs,
+      nodeStatusUpdateFrequencyMs: node.kubelet.nodeStatusUpdateFrequencyMs,
+      serializeImagePulls: node.kubelet.serializeImagePulls,
+      ...(node.kubelet.maxParallelImagePulls !== undefined ? { maxParallelImagePulls: node.kubelet.maxParallelImagePulls } : {}),
+      maxContainerRestartPeriodMs: node.kubelet.maxContainerRestartPeriodMs,
     });
     await this.kubelet.start();
     // A restarted kubelet learns its pods again from its sources.
     for (const [, pod] of this.applied) this.kubelet.addPod(pod, (pod.metadata?.annotations?.['kubernetes.io/config.source'] ?? 'api') as 'api');
+  }
+
+  /**
+   * After the runtime serves its socket again, wait (in real time, the clock held) until the
+   * kubelet's gRPC channel has reconnected. gRPC's reconnect back-off runs on the real clock; left
+   * alone, how many simulated seconds of failed calls it covered would depend on the machine. So
+   * on the simulated clock the kubelet reconnects the moment the runtime is back.
+   */
+  private async reconnected(): Promise<void> {
+    await this.cri?.waitForReady(RECONNECT_GUARD_MS).catch(() => undefined);
   }
 
   /** Stop the kubelet's loops, let a call already on the wire finish, then hang up. */
@@ -141,7 +155,9 @@ export class ScenarioRun {
     this.kubelet = undefined;
     this.cri = undefined;
     if (cri) {
-      await Promise.race([cri.idle(), new Promise((r) => setTimeout(r, 2000).unref())]);
+      // A call already on the wire may wait on the clock (a grace period, a pull): waitOn lets
+      // simulated time pass for it. The real-time guard only stops a stuck call from hanging.
+      await Promise.race([this.clock.waitOn(cri.idle()), new Promise((r) => setTimeout(r, STOP_GUARD_MS).unref())]);
       cri.close();
     }
   }
@@ -167,7 +183,7 @@ export class ScenarioRun {
   private async runStep(i: number): Promise<void> {
     const step = this.scenario.steps[i]!;
     const total = this.scenario.steps.length;
-    const summary = describeStep(step);
+    const summary = stepSummary(step);
     this.emit({ kind: 'step', index: i + 1, total, step: step.kind, summary, phase: 'start' });
     try {
       await this.execute(step, i + 1);
@@ -184,6 +200,30 @@ export class ScenarioRun {
     return pod;
   }
 
+  /**
+   * The pod as its source hands it to the kubelet (the kubelet's own source code: defaults,
+   * static pod name and UID). A static pod's UID hashes where it came from: the manifest's path
+   * in \`staticPodPath\`, or \`staticPodURL\`; an API pod gets a seeded UUID.
+   */
+  private prepare(manifest: Pod, source: 'file' | 'http' | 'api'): Pod {
+    const k = this.scenario.node.kubelet;
+    const origin = source === 'file' ? `${k.staticPodPath}/${manifest.metadata?.name ?? 'pod'}.yaml` : source === 'http' ? k.staticPodURL : '';
+    return preparePod(manifest, source, this.scenario.node.name, { origin, uid: () => this.faker.string.uuid() });
+  }
+
+  /** The pod as faults and the backend name it. */
+  private refOf(name: string): { name: string; namespace: string } {
+    const pod = this.podOf(name);
+    return { name: pod.metadata!.name!, namespace: pod.metadata!.namespace! };
+  }
+
+  /** Does the pod's netns exist, as the backend sees it (undefined: it cannot tell)? */
+  private netnsExists(name: string): boolean | undefined {
+    const backend = this.opts.backend;
+    if (!backend.netnsExists || !this.applied.has(name)) return undefined;
+    return backend.netnsExists(this.refOf(name));
+  }
+
   private async execute(step: Step, index: number): Promise<void> {
     const kubelet = this.kubelet;
     switch (step.kind) {
@@ -192,7 +232,7 @@ export class ScenarioRun {
         return;
       case 'apply': {
         const sp = this.scenario.pods.find((p) => p.name === step.pod)!;
-        const pod = preparePod(sp.manifest, step.source, this.scenario.node.name, this.faker);
+        const pod = this.prepare(sp.manifest, step.source);
         this.applied.set(step.pod, pod);
         this.state.registerPod(step.pod, `${pod.metadata!.namespace}/${pod.metadata!.name}`, pod.metadata!.uid!);
         kubelet?.addPod(pod, step.source);
@@ -200,9 +240,23 @@ export class ScenarioRun {
       }
       case 'update': {
         const old = this.podOf(step.pod);
-        const pod: Pod = { ...structuredClone(step.manifest), metadata: { ...step.manifest.metadata, name: old.metadata!.name!, namespace: old.metadata!.namespace!, uid: old.metadata!.uid!, annotations: old.metadata!.annotations! } };
+        const source = (old.metadata?.annotations?.['kubernetes.io/config.source'] ?? 'api') as 'file' | 'http' | 'api';
+        if (source === 'api') {
+          // The API server keeps the pod's identity (UID) across an update; defaults apply again.
+          const pod = preparePod(step.manifest, 'api', this.scenario.node.name, { uid: () => old.metadata!.uid! });
+          this.applied.set(step.pod, pod);
+          kubelet?.updatePod(pod);
+          return;
+        }
+        // A static pod's UID is the hash of its manifest: a changed file is a different pod to
+        // the kubelet, which removes the old one and adds the new one (upstream config merging
+        // sees a REMOVE and an ADD, pkg/kubelet/config/config.go).
+        const pod = this.prepare(step.manifest, source);
         this.applied.set(step.pod, pod);
-        kubelet?.updatePod(pod);
+        this.state.registerPod(step.pod, `${pod.metadata!.namespace}/${pod.metadata!.name}`, pod.metadata!.uid!);
+        if (pod.metadata!.uid === old.metadata!.uid) return;
+        kubelet?.deletePod(old.metadata!.uid!);
+        kubelet?.addPod(pod, source);
         return;
       }
       case 'delete': {
@@ -220,8 +274,8 @@ export class ScenarioRun {
         await this.inject(step.fault);
         return;
       case 'expect': {
-        const ev = evaluateExpectation(this.state, step.expectation, this.memory, () => undefined);
-        this.record(index, `expect ${JSON.stringify(step.expectation)}`, ev.met, step.expectation, ev.observed);
+        const ev = evaluateExpectation(this.state, step.expectation, this.memory, (pod) => this.netnsExists(pod));
+        this.record(index, stepSummary(step), ev.met, step.expectation, ev.observed);
         this.memory.lastExpectSeq = this.state.lastSeq;
         return;
       }
@@ -257,18 +311,17 @@ export class ScenarioRun {
     });
     if (!met) {
       const observed = check().observed;
-      this.record(index, `wait ${JSON.stringify(step.condition)}`, false, step.condition, observed);
+      this.record(index, stepSummary(step), false, step.condition, observed);
       throw new Error(`wait timed out after ${formatDuration(step.timeoutMs)}: observed ${JSON.stringify(observed)}`);
     }
   }
 
   private async inject(fault: Fault): Promise<void> {
     const faults = this.opts.backend.faults;
-    this.emit({ kind: 'fault', fault: fault.kind, detail: { ...fault } });
-    const ref = (name: string) => {
-      const pod = this.podOf(name);
-      return { name: pod.metadata!.name!, namespace: pod.metadata!.namespace! };
-    };
+    const { kind, ...detail } = fault;
+    const target = 'pod' in fault && fault.pod !== undefined ? `${fault.pod}${'container' in fault ? `/${fault.container}` : ''}` : 'image' in fault ? fault.image : undefined;
+    this.emit({ kind: 'fault', fault: kind, ...(target !== undefined ? { target } : {}), detail });
+    const ref = (name: string) => this.refOf(name);
     switch (fault.kind) {
       case 'crash':
         return faults.crashContainer(ref(fault.pod), fault.container, fault.exitCode);
@@ -283,23 +336,35 @@ export class ScenarioRun {
       case 'imagePullSlow':
         return faults.slowImagePull(fault.image, fault.pullTimeMs, fault.times);
       case 'runtimeStop':
-        return faults.stopRuntime();
+        return this.underHold('runtime stop', () => faults.stopRuntime());
       case 'runtimeStart':
-        return faults.startRuntime();
+        return this.underHold('runtime start', async () => {
+          await faults.startRuntime();
+          await this.reconnected();
+        });
       case 'runtimeRestart':
-        await faults.stopRuntime();
-        await this.clock.sleep(fault.downForMs, undefined, 'runtime down');
-        return faults.startRuntime();
+        return this.underHold('runtime restart', async () => {
+          await faults.stopRuntime();
+          await this.clock.sleep(fault.downForMs, undefined, 'runtime down');
+          await faults.startRuntime();
+          await this.reconnected();
+        });
       case 'kubeletStop':
-        return this.stopKubelet();
+        return this.underHold('kubelet stop', () => this.stopKubelet());
       case 'kubeletStart':
-        return this.startKubelet();
+        if (this.kubelet) throw new Error('the kubelet is already running');
+        return this.underHold('kubelet start', () => this.startKubelet());
       case 'kubeletRestart':
-        this.stopKubelet();
-        await this.clock.sleep(fault.downForMs, undefined, 'kubelet down');
-        return this.startKubelet();
+        return this.underHold('kubelet restart', async () => {
+          await this.stopKubelet();
+          await this.clock.sleep(fault.downForMs, undefined, 'kubelet down');
+          await this.startKubelet();
+        });
       case 'probeFails':
-        throw new Error('probe faults need the kubelet prober, which this build does not have yet');
+        // The prober is the kubelet's: a stopped kubelet has none to break.
+        if (!this.kubelet) throw new Error('probeFails needs a running kubelet (it was stopped by a kubeletStop fault)');
+        this.kubelet.prober.failNext(this.podOf(fault.pod).metadata!.uid!, fault.container, fault.probe, fault.times);
+        return;
     }
   }
 

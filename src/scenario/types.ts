@@ -68,6 +68,12 @@ export interface NodeSettings {
   kubelet: KubeletSettings;
   /** Images already in the runtime's image store when the scenario starts. */
   images: string[];
+  /**
+   * The CRI server the kubelet talks to on the simulated backend: `containerd` (its CRI plugin,
+   * the default) or `dockershim` (the kubelet's in-tree shim in front of Docker Engine, removed
+   * in Kubernetes 1.24; every CRI call is translated into Docker Engine API calls).
+   */
+  runtime: 'containerd' | 'dockershim';
 }
 
 export interface RegistryImage {

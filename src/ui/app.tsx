@@ -1,4 +1,4 @@
-import { Box, useApp, useInput } from 'ink';
+import { Box, useApp, useInput, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Header, playLabel } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
@@ -11,7 +11,7 @@ import { ScenarioPicker, type ScenarioChoice } from './components/scenario-picke
 import { TooSmall } from './components/too-small.js';
 import { useSessionEvents } from './hooks/use-session-events.js';
 import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
-import { actionForKey } from './key-map.js';
+import { actionForKey, keyPresses } from './key-map.js';
 import { computeLayout, type Layout } from './layout.js';
 import { detailFor } from './model/details.js';
 import { machinesFor } from './model/machines.js';
@@ -43,6 +43,8 @@ export interface AppProps {
   readonly scenarios?: readonly ScenarioChoice[];
   /** Start the picked scenario (the CLI wires the scenario runner here). */
   readonly openScenario?: (choice: ScenarioChoice) => Promise<UiSession> | UiSession;
+  /** A line for the picker's message bar at start (e.g. scenarios that were skipped). */
+  readonly notice?: string;
   /** Machine shapes (states and edges) from each machine's `describe` export. */
   readonly machines?: MachineDescriptions;
   readonly onExit?: (exitCode: number) => void;
@@ -62,6 +64,31 @@ export function App(props: AppProps) {
   const theme = useMemo(() => makeTheme(props.color ?? colorFromEnv()), [props.color]);
   const size = useTerminalSize(props.size);
   const [session, setSession] = useState<UiSession | undefined>(props.session);
+  const [resumeStep, setResumeStep] = useState(props.initialStep ?? 0);
+  // The picker remembers where it was when a learner comes back to it with `s`, and the
+  // scenario left open (esc goes back to it, at the step it was on).
+  const [picked, setPicked] = useState(0);
+  const [left, setLeft] = useState<{ session: UiSession; step: number } | undefined>(undefined);
+  const canPick = props.scenarios !== undefined && props.scenarios.length > 0 && props.openScenario !== undefined;
+  const toPicker = useCallback(
+    (step: number) =>
+      setSession((current) => {
+        if (current) setLeft({ session: current, step });
+        return undefined;
+      }),
+    [],
+  );
+  const opened = useCallback((s: UiSession) => {
+    setLeft(undefined);
+    setResumeStep(0);
+    setSession(s);
+  }, []);
+  const backToLeft = useCallback(() => {
+    if (!left) return;
+    setResumeStep(left.step);
+    setSession(left.session);
+    setLeft(undefined);
+  }, [left]);
   const { exit } = useApp();
   const { onExit } = props;
   const quit = useCallback(
@@ -79,16 +106,21 @@ export function App(props: AppProps) {
           size={size}
           quiz={props.quiz ?? false}
           machines={props.machines ?? {}}
-          initialStep={props.initialStep ?? 0}
+          initialStep={resumeStep}
           step={props.step}
           onQuit={quit}
+          onPicker={canPick ? toPicker : undefined}
         />
       ) : (
         <PickerScreen
           scenarios={props.scenarios ?? []}
           open={props.openScenario}
+          notice={props.notice}
+          selected={picked}
+          onSelect={setPicked}
           size={size}
-          onOpen={setSession}
+          onOpen={opened}
+          back={left ? { title: left.session.title, go: backToLeft } : undefined}
           onQuit={quit}
         />
       )}
@@ -99,33 +131,55 @@ export function App(props: AppProps) {
 function PickerScreen({
   scenarios,
   open,
+  notice,
+  selected,
+  onSelect,
   size,
   onOpen,
+  back,
   onQuit,
 }: {
   scenarios: readonly ScenarioChoice[];
   open: AppProps['openScenario'];
+  notice: string | undefined;
+  selected: number;
+  onSelect: (index: number) => void;
   size: TerminalSize;
   onOpen: (s: UiSession) => void;
+  /** The scenario left open with `s`: esc goes back to it. */
+  back: { title: string; go: () => void } | undefined;
   onQuit: (code: number) => void;
 }) {
-  const [selected, setSelected] = useState(0);
-  const [message, setMessage] = useState<string | undefined>(scenarios.length === 0 ? 'no scenarios to pick from · q quit' : undefined);
-  useInput((input, key) => {
+  // One scenario starts at a time: a second enter while the first is starting is ignored.
+  const opening = useRef(false);
+  const [message, setMessage] = useState<string | undefined>(scenarios.length === 0 ? 'no scenarios to pick from · q quit' : notice);
+  useInput((typed, typedKey) => {
+    for (const [input, key] of keyPresses(typed, typedKey)) pickerKey(input, key);
+  });
+  function pickerKey(input: string, key: Key): void {
     const action = actionForKey(input, key);
     if (action === 'quit') onQuit(0);
-    else if (action === 'down') setSelected((s) => Math.min(scenarios.length - 1, s + 1));
-    else if (action === 'up') setSelected((s) => Math.max(0, s - 1));
+    else if (action === 'back') back?.go();
+    else if (action === 'down') onSelect(Math.min(scenarios.length - 1, selected + 1));
+    else if (action === 'up') onSelect(Math.max(0, selected - 1));
+    else if (action === 'top') onSelect(0);
+    else if (action === 'bottom') onSelect(Math.max(0, scenarios.length - 1));
     else if (action === 'details') {
       const choice = scenarios[selected];
-      if (!choice || !open) return;
+      if (!choice || !open || opening.current) return;
+      opening.current = true;
       setMessage(`starting ${choice.file}…`);
       Promise.resolve()
         .then(() => open(choice))
-        .then(onOpen, (err: unknown) => setMessage(`could not start ${choice.file}: ${err instanceof Error ? err.message : String(err)}`));
+        .then(onOpen, (err: unknown) => setMessage(`could not start ${choice.file}: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => {
+          opening.current = false;
+        });
     }
-  });
-  return <ScenarioPicker scenarios={scenarios} selected={selected} width={size.columns} height={size.rows} message={message} />;
+  }
+  return (
+    <ScenarioPicker scenarios={scenarios} selected={selected} width={size.columns} height={size.rows} message={message} back={back?.title} />
+  );
 }
 
 interface SessionScreenProps {
@@ -136,6 +190,8 @@ interface SessionScreenProps {
   readonly initialStep: number;
   readonly step?: number | undefined;
   readonly onQuit: (code: number) => void;
+  /** Back to the scenario picker (`s`), when there is one; told the step to come back to. */
+  readonly onPicker?: ((step: number) => void) | undefined;
 }
 
 /** The events shown for a state: a step's cut, or mid-step while a quiz question is open. */
@@ -146,7 +202,7 @@ function cutFor(state: UiState, steps: { cut(n: number): number | undefined }, e
   return steps.cut(state.step) ?? eventsLength;
 }
 
-function SessionScreen({ session, size, quiz, machines, initialStep, step, onQuit }: SessionScreenProps) {
+function SessionScreen({ session, size, quiz, machines, initialStep, step, onQuit, onPicker }: SessionScreenProps) {
   const { events, version } = useSessionEvents(session);
   const caches = cachesFor(session);
   const steps = caches.steps.update(events);
@@ -197,7 +253,12 @@ function SessionScreen({ session, size, quiz, machines, initialStep, step, onQui
     [session, onQuit],
   );
 
-  useInput((input, key) => {
+  useInput((typed, typedKey) => {
+    // While filtering, what is typed (or pasted) is text; otherwise every character is a key.
+    if (stateRef.current.overlay.kind === 'filter') onKey(typed, typedKey);
+    else for (const [input, key] of keyPresses(typed, typedKey)) onKey(input, key);
+  });
+  function onKey(input: string, key: Key): void {
     const o = stateRef.current.overlay;
     if (o.kind === 'filter') {
       if (key.escape) dispatch('back');
@@ -217,8 +278,9 @@ function SessionScreen({ session, size, quiz, machines, initialStep, step, onQui
       return;
     }
     const action = actionForKey(input, key);
-    if (action) dispatch(action);
-  });
+    if (action === 'scenarios') onPicker?.(stateRef.current.step);
+    else if (action) dispatch(action);
+  }
 
   const run = state.quiz.run;
   const blocked = (run !== null && run.chosen === undefined) || running || state.quiz.waitingFor !== null;
@@ -303,7 +365,7 @@ function SessionScreen({ session, size, quiz, machines, initialStep, step, onQui
         {body}
       </Box>
       <NarrationBar width={size.columns} height={layout.narrationHeight} text={narration} summary={undefined} />
-      {o.kind === 'filter' ? <FilterInput width={size.columns} draft={o.draft} /> : <KeyHelp width={size.columns} message={message} />}
+      {o.kind === 'filter' ? <FilterInput width={size.columns} draft={o.draft} /> : <KeyHelp width={size.columns} message={message} picker={onPicker !== undefined} />}
     </Box>
   );
 }

@@ -24,6 +24,7 @@ export type KeyAction =
   | 'back'
   | 'filter'
   | 'help'
+  | 'scenarios'
   | 'quit';
 
 /** Special keys, by the name of ink's `Key` flag (plus `shiftTab` and `ctrlC`). */
@@ -73,6 +74,7 @@ export const KEY_MAP: readonly KeyBinding[] = [
   { action: 'machine', keys: 'm', help: 'state machine of the selected item ([ ] switch machine)', short: ['m', 'machine'], group: 'views', inputs: ['m'] },
   { action: 'filter', keys: '/', help: 'filter the wire by RPC or pod (enter apply, esc clear)', short: ['/', 'filter'], group: 'views', inputs: ['/'] },
   { action: 'back', keys: 'esc', help: 'back / close / clear the filter', group: 'views', special: ['escape'] },
+  { action: 'scenarios', keys: 's', help: 'back to the scenario picker (when crilab started without a file)', short: ['s', 'scenarios'], group: 'app', inputs: ['s'] },
   { action: 'help', keys: '?', help: 'this help', short: ['?', 'help'], group: 'app', inputs: ['?'] },
   { action: 'quit', keys: 'q ctrl-c', help: 'quit', short: ['q', 'quit'], group: 'app', inputs: ['q'], special: ['ctrlC'] },
 ];
@@ -88,6 +90,16 @@ function specialPressed(name: SpecialKey, input: string, key: Key): boolean {
     default:
       return key[name] === true;
   }
+}
+
+/**
+ * One key press per character. Ink hands a chunk of plain characters to the input handler as
+ * one string (it takes it for a paste), and a busy terminal or a held-down key delivers `nnnn`
+ * that way: each character is a press of its own here, as the learner meant it.
+ */
+export function keyPresses(input: string, key: Key): [string, Key][] {
+  if (input.length <= 1 || key.ctrl || key.meta) return [[input, key]];
+  return [...input].map((ch) => [ch, { ...key, shift: /[A-Z]/.test(ch) }]);
 }
 
 /** The action bound to a key press, or undefined. */
@@ -107,6 +119,7 @@ const KEY_HELP_PRIORITY: readonly KeyAction[] = [
   'quit',
   'next',
   'prev',
+  'scenarios',
   'togglePlay',
   'details',
   'nextPane',
@@ -116,12 +129,17 @@ const KEY_HELP_PRIORITY: readonly KeyAction[] = [
   'faster',
 ];
 
+/** Keys that only work in some sessions: `s` needs the picker (crilab started without a file). */
+export type KeyAvailable = (action: KeyAction) => boolean;
+export const withoutPicker: KeyAvailable = (action) => action !== 'scenarios';
+
 /** The key-help line: as many `key label` pairs as fit in `width`, chosen by priority, shown in table order. */
-export function keyHelpLine(width: number, map: readonly KeyBinding[] = KEY_MAP): string {
+export function keyHelpLine(width: number, map: readonly KeyBinding[] = KEY_MAP, available: KeyAvailable = withoutPicker): string {
   const label = (b: KeyBinding) => `${b.short![0]} ${b.short![1]}`;
   const chosen = new Set<KeyBinding>();
   let used = 0;
   for (const action of KEY_HELP_PRIORITY) {
+    if (!available(action)) continue;
     const b = map.find((x) => x.action === action && x.short);
     if (!b) continue;
     const add = (chosen.size > 0 ? 2 : 0) + label(b).length;

@@ -12,6 +12,8 @@ export interface RunUiOptions {
   /** For the picker when no session is given. */
   readonly scenarios?: readonly ScenarioChoice[];
   readonly openScenario?: (choice: ScenarioChoice) => Promise<UiSession> | UiSession;
+  /** A line for the picker's message bar at start (e.g. scenarios that were skipped). */
+  readonly notice?: string;
   /** Machine shapes from the machines' `describe` exports, for the state-machine view. */
   readonly machines?: MachineDescriptions;
   /** Default: on unless NO_COLOR is set and not empty. */
@@ -66,6 +68,7 @@ export async function runUi(session: UiSession | undefined, opts: RunUiOptions =
       quiz: opts.quiz ?? false,
       ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
       ...(opts.openScenario ? { openScenario: opts.openScenario } : {}),
+      ...(opts.notice !== undefined ? { notice: opts.notice } : {}),
       machines: opts.machines ?? {},
       color: opts.color ?? colorFromEnv(),
       onExit: (code: number) => {

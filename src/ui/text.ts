@@ -44,7 +44,8 @@ export function wrapWords(text: string, width: number, maxLines = Infinity): str
   if (lines.length <= maxLines) return lines;
   const kept = lines.slice(0, maxLines);
   const last = kept[maxLines - 1]!;
-  kept[maxLines - 1] = last.length >= width ? truncate(last, width - 1) + ELLIPSIS : last + ELLIPSIS;
+  // Make room for one `…` (truncate would add its own: `……`).
+  kept[maxLines - 1] = (last.length >= width ? last.slice(0, width - 1) : last) + ELLIPSIS;
   kept[maxLines - 1] = truncate(kept[maxLines - 1]!, width);
   return kept;
 }

@@ -363,4 +363,48 @@ describe('App: scenario picker', () => {
     expect(f).toContain('CrashLoopBackOff');
     expect(f).toContain('step 0/6');
   });
+
+  it('s goes back to the picker where it was; esc returns to the open scenario at its step; enter starts another', async () => {
+    const scenarios: ScenarioChoice[] = [
+      { file: '01-first-pod.yaml', title: 'First pod', teaches: 'RunPodSandbox first.' },
+      { file: '02-crashloop.yaml', title: 'CrashLoopBackOff', teaches: 'The back-off.' },
+    ];
+    const open = vi.fn(async (c: ScenarioChoice) => sessionFromEvents(c.title, 'sim', events));
+    const app = await mount(<App scenarios={scenarios} openScenario={open} size={SIZE_80x24} color={false} />);
+    // The first scenario is highlighted: enter starts it.
+    await press(app.stdin, KEYS.enter);
+    expect(open).toHaveBeenLastCalledWith(scenarios[0]);
+    expect(frameOf(app)).toContain('s scenarios');
+    await press(app.stdin, 'n', 'n', 's');
+    let f = frameOf(app);
+    expect(f).toContain('Pick a scenario');
+    expect(f).toContain('esc back to First pod');
+    await press(app.stdin, KEYS.escape);
+    f = frameOf(app);
+    expect(f).toContain('First pod');
+    expect(f).toContain('step 2/6');
+    await press(app.stdin, 's', 'j', KEYS.enter);
+    expect(open).toHaveBeenCalledTimes(2);
+    expect(open).toHaveBeenLastCalledWith(scenarios[1]);
+    expect(frameOf(app)).toContain('step 0/6');
+    // Back in the picker, the cursor is still on the scenario last chosen.
+    await press(app.stdin, 's', KEYS.enter);
+    expect(open).toHaveBeenLastCalledWith(scenarios[1]);
+  });
+
+  it('takes keys that arrive in one chunk (a busy terminal, a held key) one by one', async () => {
+    const app = await mount(<App session={session()} size={SIZE_80x24} color={false} />);
+    await press(app.stdin, 'nnn');
+    expect(frameOf(app)).toContain('step 3/6');
+    await press(app.stdin, 'pp');
+    expect(frameOf(app)).toContain('step 1/6');
+  });
+
+  it('s does nothing, and is not offered, without a picker', async () => {
+    const app = await mount(<App session={session()} size={SIZE_80x24} color={false} />);
+    expect(frameOf(app)).not.toContain('s scenarios');
+    await press(app.stdin, 'n', 's');
+    expect(frameOf(app)).toContain('step 1/6');
+    expect(frameOf(app)).not.toContain('Pick a scenario');
+  });
 });

@@ -1,13 +1,34 @@
 import type { ReactElement } from 'react';
 import { render } from 'ink-testing-library';
 
-/** Let ink process input and React commit (input is parsed on `readable`, a lone ESC on setImmediate). */
+/** Fewest real milliseconds a settle lasts: React renders updates made outside an input handler on its scheduler, not at once. */
+const SETTLE_MIN_MS = 15;
+/** A turn of the event loop this short had nothing else (a React render) queued before it. */
+const QUIET_TURN_MS = 2;
+/** Quiet turns in a row that mean React has finished. */
+const QUIET_TURNS = 3;
+/** Give up waiting for quiet after this long (the caller's assertion then says what is wrong). */
+const SETTLE_MAX_MS = 2_000;
+
+/**
+ * Let ink process input and React commit (input is parsed on `readable`, a lone ESC on
+ * setImmediate). Waits at least a few milliseconds, then until the event loop has turned quietly
+ * a few times in a row: React's scheduler runs its work in the same macrotask queue, so a turn
+ * that took long had a render before it. A fixed wait alone fails on a busy machine, where a
+ * render can take longer than the wait.
+ */
 export async function settle(): Promise<void> {
-  // setImmediate, not setTimeout (the play test fakes setTimeout), for a few real milliseconds:
-  // React renders updates made outside an input handler on its scheduler, not at once.
+  // setImmediate, not setTimeout: the play test fakes setTimeout.
   const start = performance.now();
-  do await new Promise((r) => setImmediate(r));
-  while (performance.now() - start < 15);
+  let quiet = 0;
+  for (;;) {
+    const before = performance.now();
+    await new Promise((r) => setImmediate(r));
+    const now = performance.now();
+    quiet = now - before < QUIET_TURN_MS ? quiet + 1 : 0;
+    if (now - start >= SETTLE_MIN_MS && quiet >= QUIET_TURNS) return;
+    if (now - start >= SETTLE_MAX_MS) return;
+  }
 }
 
 /** Press keys one at a time, letting the app settle after each. */

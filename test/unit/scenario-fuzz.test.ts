@@ -3,14 +3,33 @@
  * (keys deleted, values replaced by other types, values swapped, steps duplicated, lines cut).
  * Whatever comes in, the loader must answer, never throw, and either reject with well-formed
  * problems or return a scenario that holds together and loads the same way again.
+ *
+ * And through the command line: a scenario that fails validation is never run. `openBackend`
+ * is replaced by a spy, so any attempt to start a runtime for a bad file is caught.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../../src/cli/program.js';
+import { CliError, EXIT_BAD_INPUT } from '../../src/cli/exit-codes.js';
 import { parse, stringify } from 'yaml';
 import { NEEDS_MESSAGE } from '../../src/scenario/errors.js';
 import { loadScenarioText, type LoadResult } from '../../src/scenario/loader.js';
 import type { Scenario } from '../../src/scenario/types.js';
+
+const backendSpy = vi.hoisted(() => ({ opened: 0 }));
+vi.mock('../../src/backends/select.js', () => ({
+  openBackend: async () => {
+    backendSpy.opened++;
+    throw new Error('a backend was opened for a scenario that failed validation');
+  },
+  openSim: async () => {
+    backendSpy.opened++;
+    throw new Error('a backend was opened for a scenario that failed validation');
+  },
+}));
 
 const FILE = 'fuzz.yaml';
 const GOOD_FILES = ['first-pod.yaml', 'faults-tour.yaml'];
@@ -264,5 +283,66 @@ describe('scenario loader fuzzing', () => {
       const result = await loadScenarioText(text, FILE);
       expect(result.ok).toBe(true);
     }
+  });
+});
+
+describe('the command line never runs a scenario that failed validation', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crilab-fuzz-cli-'));
+  const stderr: string[] = [];
+  let restore: (() => void) | undefined;
+  beforeAll(() => {
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    restore = () => {
+      spy.mockRestore();
+      out.mockRestore();
+    };
+  });
+  afterAll(() => {
+    restore?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Run `crilab <args>` in-process; returns the exit code its CliError carries. */
+  async function crilab(args: string[]): Promise<number> {
+    const program = buildProgram().exitOverride();
+    try {
+      await program.parseAsync(['node', 'crilab', ...args]);
+      return 0;
+    } catch (err) {
+      if (err instanceof CliError) return err.exitCode;
+      throw err;
+    }
+  }
+
+  it.each([['run'], ['record', '-o', '/dev/null'], ['test'], ['run', '--backend', 'containerd']])('crilab %s bad.yaml: exit 2, the problems on stderr, no backend opened', async (...args) => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, (GOOD_TEXTS[0] ?? '').replace('apply: web', 'apply: wbe'));
+    stderr.length = 0;
+    const [command, ...rest] = args;
+    expect(await crilab([command!, bad, ...rest])).toBe(EXIT_BAD_INPUT);
+    expect(backendSpy.opened).toBe(0);
+    expect(stderr.join('')).toMatch(/bad\.yaml:\d+:\d+: unknown pod "wbe"/);
+  });
+
+  it('crilab run on mutated scenarios that do not validate: always exit 2, never a backend', async () => {
+    let tried = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: GOOD_VALUES.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (which, mutations) => {
+        const text = stringify(mutate(GOOD_VALUES[which], mutations));
+        // Only the files the loader rejects: a valid mutation would (rightly) be run.
+        if ((await loadScenarioText(text, FILE)).ok) return;
+        tried++;
+        const file = join(dir, `m${tried}.yaml`);
+        writeFileSync(file, text);
+        expect(await crilab(['run', file])).toBe(EXIT_BAD_INPUT);
+        expect(backendSpy.opened).toBe(0);
+      }),
+      { numRuns: Math.min(RUNS, 150) },
+    );
+    expect(tried).toBeGreaterThan(0);
   });
 });

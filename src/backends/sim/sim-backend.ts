@@ -79,6 +79,7 @@ export async function startSimBackend(opts: SimBackendOptions = {}): Promise<Sim
     ownerLabels: {},
     faults,
     runtime,
+    netnsExists: (pod: PodRef) => runtime.netnsExists(pod.name, pod.namespace) ?? false,
     describe: () => `crilab simulated runtime, answering as containerd ${runtime.ctx.runtimeVersion} (seed ${opts.seed ?? 1})`,
     close: async () => {
       clock.stop();

@@ -78,6 +78,7 @@ interface Entry {
 type Lookup = { kind: 'found'; entry: Entry } | { kind: 'absent' } | { kind: 'ambiguous' };
 
 export class ImageStore {
+  private rev = 0;
   readonly sandboxImage: string;
   readonly dialect: ReferenceDialect;
   readonly imageFsMountpoint: string;
@@ -98,6 +99,7 @@ export class ImageStore {
    * tagged pull) and the repo digest. Returns the stored image.
    */
   add(pulled: RegistryImage, asked: ImageReference): StoredImage {
+    this.rev++;
     const repoTag = asked.digest === undefined && asked.tag !== undefined ? asked.ref : undefined;
     const repoDigest = `${asked.name}@${asked.digest ?? pulled.repoDigest}`;
     const wanted = [pulled.id, repoTag, repoDigest].filter((r): r is string => r !== undefined);
@@ -242,7 +244,13 @@ export class ImageStore {
     return matches.length === 0 ? { kind: 'absent' } : { kind: 'ambiguous' };
   }
 
+  /** Changes with every add or removal of a reference: lets callers cache lookups safely. */
+  get revision(): number {
+    return this.rev;
+  }
+
   private dropRef(id: string, ref: string): void {
+    this.rev++;
     const entry = this.images.get(id);
     this.refs.delete(ref);
     if (!entry) return;

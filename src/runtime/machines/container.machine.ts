@@ -21,7 +21,12 @@ export const CONTAINER_REASON = {
   error: 'Error',
   oomKilled: 'OOMKilled',
   startError: 'StartError',
+  /** `unknownExitReason`: the state of the task could not be found out (e.g. after a restart). */
+  unknown: 'Unknown',
 } as const;
+
+/** The exit code containerd records with reason Unknown (`unknownExitCode`, pkg/cri/server/helpers.go, 1.6). */
+export const UNKNOWN_EXIT_CODE = 255;
 
 /** A failed StartContainer marks the container exited with this code (`errorStartExitCode`, pkg/cri/server/helpers.go, 1.6). */
 export const START_ERROR_EXIT_CODE = 128;
@@ -31,8 +36,11 @@ export type ContainerEvent =
   | { type: 'START'; pid: number }
   /** StartContainer failed after the container existed (e.g. executable not found). */
   | { type: 'START_FAILED'; message: string }
-  /** The exit monitor saw the task exit. */
-  | { type: 'EXIT'; exitCode: number; oomKilled?: boolean }
+  /**
+   * The exit monitor saw the task exit. `reason` overrides the usual Completed/Error/OOMKilled:
+   * containerd uses `Unknown` (exit 255) for a container whose task vanished while it was down.
+   */
+  | { type: 'EXIT'; exitCode: number; oomKilled?: boolean; reason?: string }
   /** StopContainer with a timeout: send the stop signal (at most once), then wait. */
   | { type: 'STOP'; signal?: string }
   /** SIGKILL: StopContainer's timeout ran out, or timeout 0, or a forced RemoveContainer. */
@@ -74,7 +82,7 @@ export const containerMachine = setup({
     ),
     recordExit: assign(({ event, context }) =>
       event.type === 'EXIT'
-        ? { ...context, exitCode: event.exitCode, reason: exitReason(event.exitCode, event.oomKilled) }
+        ? { ...context, exitCode: event.exitCode, reason: event.reason ?? exitReason(event.exitCode, event.oomKilled) }
         : context,
     ),
     markStopSignalSent: assign({ stopSignalSent: () => true }),

@@ -70,6 +70,8 @@ export interface CniArgs {
   K8S_POD_INFRA_CONTAINER_ID: string;
   K8S_POD_UID: string;
   IgnoreUnknown?: '1';
+  /** host-local's `IP` CNI_ARG: ask for this address (crilab uses it to restore a pod's IP after a runtime restart). */
+  IP?: string;
 }
 
 export interface CniRequest {
@@ -283,7 +285,7 @@ export class SimCniBridge {
     // until DEL or the namespace's removal, as on a real node.
     let ipamResult;
     try {
-      ipamResult = this.ipam.add(request.containerId, ifName);
+      ipamResult = this.ipam.add(request.containerId, ifName, request.args.IP);
     } catch (err) {
       return fail((err as Error).message);
     }

@@ -71,14 +71,17 @@ export class NetnsRegistry {
     this.mountDir = options.mountDir ?? NETNS_MOUNT_DIR;
   }
 
-  /** `netns.NewNetNS`: a fresh, empty namespace for a sandbox. */
-  create(sandboxId: string, label?: string): NetnsInfo {
+  /**
+   * `netns.NewNetNS`: a fresh, empty namespace for a sandbox. `atPath` re-mounts a namespace
+   * that outlived a runtime restart (its bind mount stays while containerd is down).
+   */
+  create(sandboxId: string, label?: string, atPath?: string): NetnsInfo {
     let name: string;
     let path: string;
     do {
-      name = `${NETNS_NAME_PREFIX}${this.random.uuidLayoutHex()}`;
-      path = `${this.mountDir}/${name}`;
-    } while (this.byPath.has(path)); // containerd opens the file O_EXCL; a clash would be an error there
+      name = atPath ? atPath.slice(atPath.lastIndexOf('/') + 1) : `${NETNS_NAME_PREFIX}${this.random.uuidLayoutHex()}`;
+      path = atPath ?? `${this.mountDir}/${name}`;
+    } while (!atPath && this.byPath.has(path)); // containerd opens the file O_EXCL; a clash would be an error there
     const actor = createActor(netnsMachine);
     const stopTracing = this.trace
       ? traceActor(actor, this.trace, label === undefined ? { machine: 'netns', id: name } : { machine: 'netns', id: name, label })

@@ -55,11 +55,15 @@ export class PodNetwork {
     this.netns = options.netns;
   }
 
-  /** RunPodSandbox's network steps. Throws PodNetworkError after rolling back. */
-  setUp(sandboxId: string, pod: PodMeta): PodNetworkAttachment {
+  /**
+   * RunPodSandbox's network steps. Throws PodNetworkError after rolling back. `restore` brings
+   * back the netns and IP of a sandbox recovered after a runtime restart: on a node both
+   * outlive containerd (a bind mount and host-local's file), so they come back as they were.
+   */
+  setUp(sandboxId: string, pod: PodMeta, restore?: { netnsPath: string; ip: string }): PodNetworkAttachment {
     let netnsPath: string;
     try {
-      netnsPath = this.netns.create(sandboxId, `${pod.namespace}/${pod.name}`).path;
+      netnsPath = this.netns.create(sandboxId, `${pod.namespace}/${pod.name}`, restore?.netnsPath).path;
     } catch (err) {
       throw new PodNetworkError(
         `failed to create network namespace for sandbox "${sandboxId}": ${(err as Error).message}`,
@@ -68,6 +72,7 @@ export class PodNetwork {
       );
     }
     const request = cniRequest(sandboxId, netnsPath, pod);
+    if (restore) request.args.IP = restore.ip;
     let result: CniResult;
     try {
       result = this.cni.add(request);

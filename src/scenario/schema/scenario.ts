@@ -42,6 +42,9 @@ export const KUBELET_DEFAULTS: KubeletSettings = {
   maxContainerRestartPeriodMs: 300_000,
 };
 
+/** The CRI implementations a simulated node can run (see NodeSettings.runtime). */
+export const NODE_RUNTIMES = ['containerd', 'dockershim'] as const;
+
 export const NODE_DEFAULTS = {
   name: 'node-1',
   // One /24 out of flannel's default 10.244.0.0/16 cluster CIDR, as a first node gets it.
@@ -103,12 +106,16 @@ export const nodeSchema = strictObject({
   podCIDR: podCidr.optional(),
   kubelet: kubeletSchema.optional(),
   images: z.array(nonEmptyText).optional(),
+  // Which CRI implementation the kubelet talks to on the simulated backend: containerd's CRI
+  // plugin (today's path) or dockershim in front of Docker Engine (the path removed in 1.24).
+  runtime: z.enum(NODE_RUNTIMES).optional(),
 }).transform(
   (n): NodeSettings => ({
     name: n.name ?? NODE_DEFAULTS.name,
     podCIDR: n.podCIDR ?? NODE_DEFAULTS.podCIDR,
     kubelet: n.kubelet ?? { ...KUBELET_DEFAULTS, clusterDNS: [...KUBELET_DEFAULTS.clusterDNS] },
     images: n.images ?? [],
+    runtime: n.runtime ?? 'containerd',
   }),
 );
 

@@ -16,10 +16,12 @@ export interface ScenarioPickerProps {
   readonly width: number;
   readonly height: number;
   readonly message?: string | undefined;
+  /** The title of the scenario left open, which esc goes back to. */
+  readonly back?: string | undefined;
 }
 
 /** Shown when crilab starts without a scenario: pick one with j/k and enter. */
-export function ScenarioPicker({ scenarios, selected, width, height, message }: ScenarioPickerProps) {
+export function ScenarioPicker({ scenarios, selected, width, height, message, back }: ScenarioPickerProps) {
   const inner = innerSize(width, height - 1);
   const items: Seg[][][] = scenarios.map((s, i) => [
     [seg(`${String(i + 1).padStart(2)}. `, 'muted'), seg(s.title, undefined, { bold: true }), seg(`  ${s.file}`, 'muted')],
@@ -40,7 +42,10 @@ export function ScenarioPicker({ scenarios, selected, width, height, message }: 
           <Line key={i} segs={l.segs} width={inner.width} selected={l.sel} />
         ))}
       </Pane>
-      <Line segs={[seg(message ?? 'j/k move · enter start · q quit', message ? 'warn' : 'muted')]} width={width} />
+      <Line
+        segs={[seg(message ?? `j/k move · enter start${back ? ` · esc back to ${back}` : ''} · q quit`, message ? 'warn' : 'muted')]}
+        width={width}
+      />
     </Box>
   );
 }

@@ -1,5 +1,5 @@
 import type { MachineKind, TraceEvent, TraceEventOf } from '../../trace/events.js';
-import { arr, at, num, parseGoDuration, parseJsonSafe, parseTime, str } from './payload.js';
+import { arr, at, CONTAINER_STATE_ZERO, enumState, num, parseGoDuration, parseJsonSafe, parseTime, SANDBOX_STATE_ZERO, str } from './payload.js';
 import type {
   ContainerView,
   ExpectationView,
@@ -398,7 +398,7 @@ export class ViewModelFolder implements NameLookup {
     sb.namespace = str(status, ['metadata', 'namespace']) ?? sb.namespace;
     sb.uid = str(status, ['metadata', 'uid']) ?? sb.uid;
     sb.attempt = num(status, ['metadata', 'attempt']) ?? sb.attempt;
-    const state = str(status, ['state']);
+    const state = enumState(status, SANDBOX_STATE_ZERO);
     if (state && !this.hasMachine('sandbox', sb.id)) sb.state = state;
     if (at(status, ['network']) !== undefined) {
       const ip = str(status, ['network', 'ip']);
@@ -414,14 +414,12 @@ export class ViewModelFolder implements NameLookup {
     c.name = str(status, ['metadata', 'name']) ?? c.name;
     c.attempt = num(status, ['metadata', 'attempt']) ?? c.attempt;
     c.image = str(status, ['image', 'image']) ?? c.image;
-    const state = str(status, ['state']);
+    const state = enumState(status, CONTAINER_STATE_ZERO);
     if (state && !this.hasMachine('container', c.id)) c.state = state;
     const reason = str(status, ['reason']);
     if (reason) c.reason = reason;
-    if (state === 'CONTAINER_EXITED') {
-      const code = num(status, ['exitCode']);
-      if (code !== undefined) c.exitCode = code;
-    }
+    // Exit code 0 is left out of protobuf JSON like any zero.
+    if (state === 'CONTAINER_EXITED') c.exitCode = num(status, ['exitCode']) ?? 0;
   }
 
   /**
@@ -601,16 +599,26 @@ export class ViewModelFolder implements NameLookup {
     for (const s of this.sandboxes.values()) if (s.netnsName) netnsOf.set(s.netnsName, s.id);
     const views: NetnsView[] = [];
     const covered = new Set<string>();
-    for (const m of this.machines.values()) {
-      if (m.machine !== 'netns') continue;
-      // Link a netns to its sandbox: by the sandbox's reported netns path, by a label that is
-      // the sandbox ID, or by a label that is the pod name (newest sandbox of that pod).
-      let sbId = netnsOf.get(m.id);
-      if (!sbId && m.label && byId.has(m.label)) sbId = m.label;
-      if (!sbId && byId.has(m.id)) sbId = m.id;
+    const netnsMachines = [...this.machines.values()].filter((m) => m.machine === 'netns');
+    // Links that need no guessing first: the sandbox's reported netns path, a label or an id
+    // that is the sandbox ID.
+    const linked = new Map<MachineRecord, string>();
+    for (const m of netnsMachines) {
+      const sbId = netnsOf.get(m.id) ?? (m.label && byId.has(m.label) ? m.label : undefined) ?? (byId.has(m.id) ? m.id : undefined);
+      if (sbId) {
+        linked.set(m, sbId);
+        covered.add(sbId);
+      }
+    }
+    for (const m of netnsMachines) {
+      // A label that names the pod (`namespace/name` or `name`): each sandbox of the pod has its
+      // own netns, made in the same order, so the oldest netns goes with the oldest sandbox.
+      let sbId = linked.get(m);
       if (!sbId && m.label) {
-        const live = sandboxes.filter((s) => s.podName === m.label && !s.removed);
-        sbId = live[live.length - 1]?.id;
+        const slash = m.label.indexOf('/');
+        const ns = slash >= 0 ? m.label.slice(0, slash) : undefined;
+        const name = slash >= 0 ? m.label.slice(slash + 1) : m.label;
+        sbId = sandboxes.find((s) => s.podName === name && (ns === undefined || (s.namespace ?? 'default') === ns) && !covered.has(s.id))?.id;
       }
       const sb = sbId ? byId.get(sbId) : undefined;
       if (sb) covered.add(sb.id);
@@ -619,7 +627,7 @@ export class ViewModelFolder implements NameLookup {
         state: m.state,
         ...(m.label !== undefined ? { label: m.label } : {}),
         ...(sb ? { sandboxId: sb.id } : {}),
-        ...(sb?.podName ?? m.label ? { podName: (sb?.podName ?? m.label)! } : {}),
+        ...(sb?.podName ?? m.label ? { podName: (sb?.podName ?? m.label!.slice(m.label!.indexOf('/') + 1))! } : {}),
         ips: sb ? [sb.ip, ...sb.additionalIps].filter((x): x is string => !!x) : [],
         interfaces: sb ? sb.interfaces : [],
         inferred: false,

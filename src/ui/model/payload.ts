@@ -83,3 +83,17 @@ export function parseGoDuration(s: string): number | undefined {
   }
   return matched.length > 0 && matched === s ? total : undefined;
 }
+
+/**
+ * Protobuf JSON leaves out an enum field at its zero value, and in CRI's api.proto the zero
+ * values are live states: `PodSandboxState` 0 is SANDBOX_READY and `ContainerState` 0 is
+ * CONTAINER_CREATED. A status that has no `state` is in that state, not an unknown one.
+ */
+export const SANDBOX_STATE_ZERO = 'SANDBOX_READY';
+export const CONTAINER_STATE_ZERO = 'CONTAINER_CREATED';
+
+/** The `state` of a PodSandboxStatus/ContainerStatus (or a List* item), the zero value when left out. */
+export function enumState(status: unknown, zero: string): string | undefined {
+  if (!status || typeof status !== 'object') return undefined;
+  return str(status, ['state']) ?? zero;
+}

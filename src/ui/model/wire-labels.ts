@@ -1,5 +1,5 @@
 import { formatBytes, shortId } from '../text.js';
-import { arr, num, str } from './payload.js';
+import { arr, at, CONTAINER_STATE_ZERO, enumState, num, SANDBOX_STATE_ZERO, str } from './payload.js';
 
 /**
  * The few fields of each CRI message that tell a learner what a call was about, in the spirit
@@ -83,15 +83,15 @@ export function summariseResponse(method: string, response: unknown): string {
     case 'CreateContainer':
       return `container ${shortId(str(response, ['containerId']))}`;
     case 'PodSandboxStatus': {
-      const state = str(response, ['status', 'state']) ?? '?';
+      const state = enumState(at(response, ['status']), SANDBOX_STATE_ZERO) ?? '?';
       const ip = str(response, ['status', 'network', 'ip']);
       return ip ? `${state} ${ip}` : state;
     }
     case 'ContainerStatus': {
-      const state = str(response, ['status', 'state']) ?? '?';
+      const state = enumState(at(response, ['status']), CONTAINER_STATE_ZERO) ?? '?';
       const reason = str(response, ['status', 'reason']);
       const exit = num(response, ['status', 'exitCode']);
-      if (state === 'CONTAINER_EXITED') return `${state} ${reason ?? 'exit'}(${exit ?? '?'})`;
+      if (state === 'CONTAINER_EXITED') return `${state} ${reason ?? 'exit'}(${exit ?? 0})`;
       return reason ? `${state} ${reason}` : state;
     }
     case 'ImageStatus':

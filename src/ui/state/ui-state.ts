@@ -285,6 +285,9 @@ export function reduceUi(state: UiState, cmd: UiCommand, ctx: UiContext): Reduce
       const target = ctx.target(state.focus, resolveIndex(state.selection[state.focus], ctx.itemCount(state.focus)));
       return none({ ...state, overlay: { kind: 'machine', target, index: 0 } });
     }
+    case 'scenarios':
+      // Leaving for the picker is the app's to do (only it knows whether there is one).
+      return none(state);
     case 'machinePrev':
       return machineSwitch(state, ctx, -1);
     case 'machineNext':

@@ -1,0 +1,186 @@
+/**
+ * The terminal UI's two speeds that a learner feels:
+ *
+ * 1. Start-up: from starting `crilab play scenarios/01-first-pod.yaml` to the first full frame
+ *    (the header and the key-help line on screen), in a real terminal (tmux, 100×30). Baseline:
+ *    `node -e 0` started the same way in the same run. Target: under 1 s.
+ * 2. A step: rendering one step (`n`) of a recording with over 10,000 events, the way the UI
+ *    does (one mounted app, incremental fold), with React's production build. Baseline: the
+ *    fold alone for the same steps. Target: under 30 ms.
+ *
+ * Both run the built CLI and UI (dist/); `npm run bench` builds first.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadScenarioText } from '../../src/scenario/loader.js';
+import { runScenario } from '../../src/scenario/run-scenario.js';
+import type { TraceEvent } from '../../src/trace/events.js';
+import { TmuxPane, tmuxMissing } from '../ui/tmux.js';
+import type { BenchReport } from './main.js';
+
+export const name = 'terminal UI: first frame and step render';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const FIRST_FRAME_TARGET_MS = 1000;
+const STEP_TARGET_MS = 30;
+/** Start-ups timed per command; the median is reported. */
+const STARTS = 5;
+/** Events the step benchmark's recording has at least. */
+const BIG_RECORDING_EVENTS = 10_000;
+const START_TIMEOUT_MS = 60_000;
+
+const median = (xs: number[]) => quantile(xs, 0.5);
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+}
+const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+
+/** Poll the pane as often as tmux answers, until `done`; the time since the command was let go. */
+async function timeUntil(pane: TmuxPane, done: (screen: string) => boolean, exited: () => boolean): Promise<number> {
+  const deadline = performance.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const at = pane.elapsed();
+    if (exited() || done(pane.capture())) return at;
+    if (performance.now() > deadline) throw new Error(`no first frame within ${START_TIMEOUT_MS} ms:\n${pane.capture()}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** The first full frame of `crilab play`: the header on the first line, the key help on the last. */
+function fullFrame(screen: string): boolean {
+  const lines = screen.split('\n');
+  return /^crilab │ step 0\//.test(lines[0] ?? '') && /\? help {2}q quit$/.test(lines[29] ?? '');
+}
+
+async function startTimes(command: string, done: (screen: string) => boolean, exits: boolean): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const pane = TmuxPane.open({ columns: 100, rows: 30, cwd: ROOT, command });
+    try {
+      const exitFile = join(pane.dir, 'exit');
+      const exited = () => exits && readFileSafe(exitFile) !== undefined;
+      times.push(await timeUntil(pane, done, exited));
+    } finally {
+      pane.close();
+    }
+  }
+  return times;
+}
+
+function readFileSafe(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function firstFrame(lines: string[]): Promise<void> {
+  const missing = tmuxMissing();
+  if (missing) {
+    lines.push(`first frame: skipped (${missing})`);
+    return;
+  }
+  // What a user runs: bin/crilab.mjs picks React's production build itself.
+  const env = 'env -u NODE_ENV';
+  const node = await startTimes(`${env} node -e 0`, () => false, true);
+  const play = await startTimes(`${env} node bin/crilab.mjs play scenarios/01-first-pod.yaml`, fullFrame, false);
+  const picker = await startTimes(`${env} node bin/crilab.mjs`, (s) => s.includes('Pick a scenario') && s.includes('enter start'), false);
+  const base = median(node);
+  const row = (label: string, xs: number[]) =>
+    `${label.padEnd(44)} median ${ms(median(xs)).padStart(8)}  (min ${ms(Math.min(...xs))}, max ${ms(Math.max(...xs))})  ${(median(xs) / base).toFixed(1)}× node -e 0`;
+  lines.push(`first frame in tmux 100×30, ${STARTS} starts each:`);
+  lines.push(row('node -e 0 (baseline: exits)', node));
+  lines.push(row('crilab play 01-first-pod.yaml (first frame)', play));
+  lines.push(row('crilab (the picker)', picker));
+  lines.push(`target: first frame under ${FIRST_FRAME_TARGET_MS} ms: ${median(play) < FIRST_FRAME_TARGET_MS ? 'met' : 'MISSED'}`);
+}
+
+/**
+ * A long run of the first pod: the pod started, then minutes of simulated time a few seconds at
+ * a time (the kubelet's relists and status polls every second), a crash now and then, and the
+ * delete. Over 10,000 events, hundreds of steps.
+ */
+async function bigRecording(): Promise<TraceEvent[]> {
+  const text = readFileSync(join(ROOT, 'scenarios/01-first-pod.yaml'), 'utf8');
+  const head = text.slice(0, text.indexOf('\nsteps:'));
+  const steps = ['  - apply: hello', '  - wait: { pod: hello, phase: Running, timeout: 1m }'];
+  let events: TraceEvent[] = [];
+  for (let rounds = 40; events.length < BIG_RECORDING_EVENTS; rounds *= 2) {
+    const body = [...steps];
+    for (let i = 0; i < rounds; i++) {
+      body.push('  - advance: 5s');
+      if (i % 10 === 9) body.push('  - fault: { crash: { pod: hello, container: app, exitCode: 1 } }');
+    }
+    body.push('  - delete: hello', '  - wait: { call: StopPodSandbox, pod: hello, timeout: 1m }');
+    const res = await loadScenarioText(`${head}\nsteps:\n${body.join('\n')}\n`, join(ROOT, 'scenarios/bench-long-run.yaml'));
+    if (!res.ok) throw new Error(`the benchmark's scenario does not load: ${res.problems.map((p) => p.message).join('; ')}`);
+    ({ events } = await runScenario(res.scenario, { backend: 'sim' }));
+  }
+  return events;
+}
+
+/** Runs in a child with NODE_ENV=production: React reads it once, when it is first imported. */
+const STEP_SCRIPT = `
+const [file, distUrl] = process.argv.slice(1);
+const { readFileSync } = await import('node:fs');
+const { renderStepForBench } = await import(distUrl + '/ui/render-frame.js');
+const { ViewModelFolder } = await import(distUrl + '/ui/model/fold.js');
+const { stepIndexOf } = await import(distUrl + '/ui/model/steps.js');
+const events = readFileSync(file, 'utf8').trim().split('\\n').map((l) => JSON.parse(l));
+const steps = stepIndexOf(events);
+const total = steps.total;
+const time = (fn) => { const t = performance.now(); fn(); return performance.now() - t; };
+// Warm-up: mount the app and let V8 compile the hot paths, on another copy of the events.
+const warm = events.slice();
+for (let n = 1; n <= Math.min(total, 20); n++) renderStepForBench(warm, n);
+// A learner pressing n through the whole run, then p back a few steps (a refold from the start
+// unless the step was seen).
+const render = [];
+for (let n = 1; n <= total; n++) render.push(time(() => renderStepForBench(events, n)));
+const back = [];
+for (let n = total - 1; n >= Math.max(1, total - 10); n--) back.push(time(() => renderStepForBench(events, n)));
+const frame = renderStepForBench(events, total);
+const fold = [];
+let folder = new ViewModelFolder();
+for (let n = 1; n <= total; n++) fold.push(time(() => folder.applyAll(events, steps.cut(n)).snapshot()));
+process.stdout.write(JSON.stringify({ total, render, back, fold, frameLines: frame.split('\\n').length, nodeEnv: process.env.NODE_ENV }));
+`;
+
+async function stepRender(lines: string[]): Promise<void> {
+  const events = await bigRecording();
+  const dir = mkdtempSync(join(tmpdir(), 'crilab-ui-bench-'));
+  try {
+    const file = join(dir, 'events.jsonl');
+    writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const res = spawnSync(process.execPath, ['--input-type=module', '-e', STEP_SCRIPT, file, pathToFileURL(join(ROOT, 'dist')).href], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'production' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (res.status !== 0) throw new Error(`the step benchmark failed:\n${res.stderr}`);
+    const r = JSON.parse(res.stdout) as { total: number; render: number[]; back: number[]; fold: number[]; frameLines: number; nodeEnv: string };
+    const row = (label: string, xs: number[]) => `${label.padEnd(44)} median ${ms(median(xs)).padStart(9)}  p95 ${ms(quantile(xs, 0.95)).padStart(9)}  max ${ms(Math.max(...xs))}`;
+    lines.push(`step render, 120×40, NODE_ENV=${r.nodeEnv}: ${events.length} events, ${r.total} steps:`);
+    lines.push(row('fold alone (baseline), per step', r.fold));
+    lines.push(row('fold + render (n), per step', r.render));
+    lines.push(row('back (p), last 10 steps', r.back));
+    lines.push(`render ÷ fold (medians): ${(median(r.render) / median(r.fold)).toFixed(1)}×`);
+    lines.push(`target: a step under ${STEP_TARGET_MS} ms (p95): ${quantile(r.render, 0.95) < STEP_TARGET_MS ? 'met' : 'MISSED'}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchReport> {
+  const lines: string[] = [];
+  lines.push(`load average when started: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  await firstFrame(lines);
+  await stepRender(lines);
+  return { lines };
+}
