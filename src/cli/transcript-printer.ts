@@ -128,7 +128,9 @@ export class TranscriptPrinter implements NameLookup {
         this.line(e.t, paint(c, '2', `${this.containers.get(e.containerId) ?? shortId(e.containerId)} ${e.stream}: ${e.line}`));
         return;
       case 'log':
-        if (e.level !== 'info') this.line(e.t, paint(c, '31', e.message));
+        // The dockershim's translation steps (`hop kubelet → dockershim: …`) are part of the story.
+        if (e.level === 'info' && e.message.startsWith('hop ')) this.line(e.t, paint(c, '33', `  ↳ ${e.message.slice(4)}`));
+        else if (e.level !== 'info') this.line(e.t, paint(c, '31', e.message));
         return;
       default:
         return;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
 import type { TraceEmitter } from '../trace/bus.js';
 import { CriLogWriter } from './container-log.js';
+import { podPidNamespace } from './container-status.js';
 import type { RuntimeProcesses } from './runtime-context.js';
 import { createContainerFs, EntrypointError, programFile, startProcess, type SimProcess } from './shell/index.js';
 import type { ContainerRecord, SandboxRecord } from './store.js';
@@ -43,7 +44,9 @@ export class SimProcesses implements RuntimeProcesses {
           env: c.env,
           fs: c.fs,
           clock: this.clock,
-          pid1: true,
+          // PID 1 of its own namespace (mode CONTAINER, what the kubelet sends), or a plain
+          // process in the pod's shared namespace, where pause is PID 1 (mode POD, the proto default).
+          pid1: !podPidNamespace(c),
           cwd: c.workingDir,
           onOutput: (stream, data) => {
             log?.write(stream, data);

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import type { Clock } from '../clock/clock.js';
 import { SimClock } from '../clock/sim-clock.js';
 import type { BackendKind } from '../backends/backend.js';
 import { openBackend, type BackendChoice } from '../backends/select.js';
@@ -56,12 +57,16 @@ export async function loadOrThrow(path: string): Promise<Scenario> {
 export async function runScenario(scenario: Scenario, opts: RunScenarioOptions): Promise<RunScenarioResult> {
   const seed = opts.seed ?? scenario.seed;
   const clock = new SimClock();
-  const bus = new TraceBus(clock);
+  // The trace is stamped with the clock the run goes by: the simulated one, or the real one
+  // once a containerd backend has been chosen.
+  let timeSource: Pick<Clock, 'now'> = clock;
+  const bus = new TraceBus({ now: () => timeSource.now() });
   if (opts.onEvent) bus.subscribe(opts.onEvent);
   const { backend, note } = await openBackend(opts.backend, { scenario, seed, bus, clock });
+  timeSource = backend.clock;
   opts.onNote?.(note);
   const run = new ScenarioRun({ scenario, backend, bus, seed });
-  const startMs = clock.now();
+  const startMs = backend.clock.now();
   try {
     await run.start();
     const summary = await run.runAll();

@@ -125,6 +125,7 @@ export class ScenarioRun {
       clusterDNS: node.kubelet.clusterDNS,
       clusterDomain: node.kubelet.clusterDomain,
       ownerLabels: backend.ownerLabels,
+      ...(backend.podLogsDir !== undefined ? { podLogsDir: backend.podLogsDir } : {}),
       // The scenario's KubeletConfiguration. Pods come from the steps (addPod), not from a
       // directory or URL on this machine, so staticPodPath/URL are not passed.
       syncFrequencyMs: node.kubelet.syncFrequencyMs,

@@ -7,7 +7,8 @@ afterEach(async () => {
   node = undefined;
 });
 
-describe('kubelet: a pod the kubelet rejects never reaches the runtime', () => {
+// Long simulated runs take seconds of real time; a shared, busy machine needs room.
+describe('kubelet: a pod the kubelet rejects never reaches the runtime', { timeout: 180_000 }, () => {
   it('a host port conflict: phase Failed, reason NodePorts, "Pod was rejected: …", a Warning event', async () => {
     node = await startNode();
     const withPort = (name: string) => apiPod(name, { containers: [{ ...sleeper(), ports: [{ containerPort: 80, hostPort: 8080 }] }] });

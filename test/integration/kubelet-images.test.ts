@@ -11,7 +11,8 @@ afterEach(async () => {
 const waitingReasons = (n: TestNode) =>
   n.events('pod.status').map((e) => ((e as unknown as { status: PodStatus }).status.containerStatuses?.[0]?.state?.waiting?.reason ?? '')).filter((r, i, all) => r !== '' && r !== all[i - 1]);
 
-describe('kubelet: images (pull policies, ErrImagePull, ImagePullBackOff)', () => {
+// Long simulated runs take seconds of real time; a shared, busy machine needs room.
+describe('kubelet: images (pull policies, ErrImagePull, ImagePullBackOff)', { timeout: 180_000 }, () => {
   it('a missing image: ErrImagePull, then ImagePullBackOff with the image back-off, then Running once it exists', async () => {
     node = await startNode();
     node.runtime.registry.set('busybox:1.36', { missing: true });

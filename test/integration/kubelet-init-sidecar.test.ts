@@ -10,7 +10,8 @@ afterEach(async () => {
 /** Container names of the CreateContainer requests, in order. */
 const created = (n: TestNode, from = 0) => n.requests('CreateContainer', from).map((e) => (e.request as { config: { metadata: { name: string } } }).config.metadata.name);
 
-describe('kubelet: init containers and sidecars', () => {
+// Long simulated runs take seconds of real time; a shared, busy machine needs room.
+describe('kubelet: init containers and sidecars', { timeout: 180_000 }, () => {
   it('init containers run one at a time, in order, before the app container', async () => {
     node = await startNode();
     const pod = apiPod('web', {

@@ -12,7 +12,8 @@ afterEach(async () => {
 const nodeStatuses = (n: TestNode) => n.events('node.status').map((e) => (e as unknown as { status: KubeletNodeStatus }).status);
 const ready = (s: KubeletNodeStatus) => s.conditions?.find((c: NodeCondition) => c.type === 'Ready');
 
-describe('kubelet: node status and PLEG health', () => {
+// Long simulated runs take seconds of real time; a shared, busy machine needs room.
+describe('kubelet: node status and PLEG health', { timeout: 180_000 }, () => {
   it('reports Ready with the API conditions, Ready last', async () => {
     node = await startNode();
     const first = nodeStatuses(node)[0]!;

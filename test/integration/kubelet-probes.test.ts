@@ -9,7 +9,8 @@ afterEach(async () => {
 
 const ready = (n: TestNode, uid: string) => n.status(uid)?.conditions?.find((c) => c.type === 'Ready')?.status;
 
-describe('kubelet: probes', () => {
+// Long simulated runs take seconds of real time; a shared, busy machine needs room.
+describe('kubelet: probes', { timeout: 180_000 }, () => {
   it('liveness: three failed exec probes in a row kill the container, which is restarted', async () => {
     node = await startNode();
     const pod = apiPod('web', {

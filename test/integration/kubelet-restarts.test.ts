@@ -10,7 +10,8 @@ afterEach(async () => {
 const exitTimes = (n: TestNode) => n.transitions('container').filter((e) => e.to === 'CONTAINER_EXITED').map((e) => e.t);
 const startTimes = (n: TestNode) => n.requests('StartContainer').map((e) => e.t);
 
-describe('kubelet: first start and restarts, over gRPC on the simulated runtime', () => {
+// Long simulated runs take seconds of real time; a shared, busy machine needs room.
+describe('kubelet: first start and restarts, over gRPC on the simulated runtime', { timeout: 180_000 }, () => {
   it('first start: the CRI calls in order, then the status a user sees', async () => {
     node = await startNode();
     const pod = apiPod('web', { containers: [sleeper()] });

@@ -7,7 +7,8 @@ afterEach(async () => {
   node = undefined;
 });
 
-describe('kubelet: termination, lifecycle hooks, garbage collection', () => {
+// Long simulated runs take seconds of real time; a shared, busy machine needs room.
+describe('kubelet: termination, lifecycle hooks, garbage collection', { timeout: 180_000 }, () => {
   it('graceful deletion: preStop hook, StopContainer with the grace left, StopPodSandbox, then GC removes everything', async () => {
     node = await startNode();
     const pod = apiPod('web', {

@@ -14,11 +14,7 @@ const files = readdirSync(join(ROOT, 'scenarios'))
  * kubelet or runtime; each names what is missing. Remove an entry when the feature lands (the
  * scenario is not weakened to pass).
  */
-const KNOWN_GAPS: Record<string, string> = {
-  '03-pause-dies.yaml':
-    'kubelet: ContainerConfig.linux.securityContext.namespaceOptions is not sent (upstream determineEffectiveSecurityContext sets namespacesForPod, pid CONTAINER); the runtime reads the proto default POD and kills the app containers with the pause, so no StopContainer is seen',
-  '10-pod-sources.yaml': 'kubelet: computePodActions does not restart a running container whose spec hash changed (upstream containerChanged)',
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 describe('every bundled scenario runs on the simulated runtime', () => {
   for (const f of files) {
