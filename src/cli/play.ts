@@ -2,6 +2,7 @@ import { open, readdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import type { Clock } from '../clock/clock.js';
 import { SimClock } from '../clock/sim-clock.js';
 import { openBackend, type BackendChoice } from '../backends/select.js';
 import {
@@ -94,8 +95,12 @@ export async function isRecordingFile(path: string): Promise<boolean> {
 export async function openLiveSession(scenario: Scenario, opts: { backend: BackendChoice; seed?: number | undefined }): Promise<LiveSession> {
   const seed = opts.seed ?? scenario.seed;
   const clock = new SimClock();
-  const bus = new TraceBus(clock);
+  // As `crilab run` does: the trace is stamped with the clock the run goes by, the simulated
+  // one or, once a containerd backend is chosen, the real one.
+  let timeSource: Pick<Clock, 'now'> = clock;
+  const bus = new TraceBus({ now: () => timeSource.now() });
   const { backend } = await openBackend(opts.backend, { scenario, seed, bus, clock });
+  timeSource = backend.clock;
   const run = new ScenarioRun({ scenario, backend, bus, seed });
   const session = liveSession({
     run,

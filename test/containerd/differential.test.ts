@@ -17,6 +17,9 @@ import { containerdTarget, simTarget, type CriTarget } from './cri-targets.js';
 import { diffCase, diffValues, normaliseObservations, type Difference } from './compare.js';
 import { DIFFERENCE_RULES, matches } from './deliberate-differences.js';
 import { cannotRunOnLab, recordOf, type ScenarioRecord } from './scenario-compare.js';
+import { RealClock } from '../../src/clock/real-clock.js';
+import { createCriClient } from '../../src/cri/client.js';
+import { OWNER_LABEL } from '../../src/backends/backend.js';
 import { labUnavailableReason, releaseLab, REQUIRE_CONTAINERD, skipOrFail, useLab, type LabAvailability } from './helpers.js';
 
 const LAB_TIMEOUT = 10 * 60_000;
@@ -127,6 +130,9 @@ describe(`differential: simulator vs containerd${unavailable ? ` (unavailable: $
           return;
         }
         budget -= simMs;
+        // A node starts clean: what the CRI cases left on the lab (their exited containers hold
+        // the busybox image) would otherwise make the scenario's PullImage "already present".
+        if (avail.ok) await removeOwnedPods(avail.lab.endpoint);
         const ctrdRun = await runScenario(scenario, { backend: 'containerd' });
         compared++;
         const a = comparable(recordOf(simRun.events, simRun.summary));
@@ -153,4 +159,23 @@ if (REQUIRE_CONTAINERD && unavailable) {
       throw new Error(`CRILAB_REQUIRE_CONTAINERD=1 but ${unavailable}`);
     });
   });
+}
+
+/** Remove every sandbox and container crilab owns on the lab (never anything else). */
+async function removeOwnedPods(endpoint: string): Promise<void> {
+  const clock = new RealClock();
+  const cri = createCriClient({ endpoint, clock, name: 'cleanup' });
+  try {
+    const selector = { [OWNER_LABEL]: 'true' };
+    for (const c of (await cri.runtime.ListContainers({ filter: { labelSelector: selector } })).containers) {
+      await cri.runtime.RemoveContainer({ containerId: c.id }).catch(() => undefined);
+    }
+    for (const s of (await cri.runtime.ListPodSandbox({ filter: { labelSelector: selector } })).items) {
+      await cri.runtime.StopPodSandbox({ podSandboxId: s.id }).catch(() => undefined);
+      await cri.runtime.RemovePodSandbox({ podSandboxId: s.id }).catch(() => undefined);
+    }
+  } finally {
+    cri.close();
+    clock.stop();
+  }
 }

@@ -11,6 +11,7 @@ import type { TraceEvent } from '../../src/trace/events.js';
 import { foldEvents } from '../../src/ui/model/fold.js';
 import { stepIndexOf } from '../../src/ui/model/steps.js';
 import { wrapWords } from '../../src/ui/text.js';
+import { TraceBuilder } from './fixtures/trace-builder.js';
 
 let events: TraceEvent[];
 beforeAll(async () => {
@@ -49,6 +50,20 @@ describe('the fold of a real first-pod run', () => {
     expect(netns.podName).toBe('hello-node-1');
     expect(netns.ips).toEqual([sandbox.ip]);
     expect(netns.inferred).toBe(false);
+  });
+});
+
+describe('protobuf zero values in what a runtime lists (containerd: sandboxes crilab did not create)', () => {
+  it('reads a listed item with metadata but no `attempt` or `state` as attempt 0, SANDBOX_READY / CONTAINER_CREATED', () => {
+    const b = new TraceBuilder();
+    b.call('ListPodSandbox', {}, { response: { items: [{ id: 'a'.repeat(64), metadata: { name: 'web', namespace: 'default', uid: 'u1' } }] } }, 1);
+    b.call('ListContainers', {}, { response: { containers: [{ id: 'c'.repeat(64), podSandboxId: 'a'.repeat(64), metadata: { name: 'app' } }] } }, 1);
+    b.call('ContainerStatus', { containerId: 'c'.repeat(64) }, { response: { status: { id: 'c'.repeat(64), metadata: { name: 'app' }, state: 'CONTAINER_EXITED' } } }, 1);
+    const vm = foldEvents(b.events);
+    expect(vm.sandboxes[0]).toMatchObject({ attempt: 0, state: 'SANDBOX_READY', podName: 'web' });
+    // Exit code 0 is left out too.
+    expect(vm.containers[0]).toMatchObject({ attempt: 0, state: 'CONTAINER_EXITED', exitCode: 0 });
+    expect(vm.calls.at(-1)?.responseSummary).toBe('CONTAINER_EXITED exit(0)');
   });
 });
 

@@ -397,7 +397,8 @@ export class ViewModelFolder implements NameLookup {
     sb.podName = str(status, ['metadata', 'name']) ?? sb.podName;
     sb.namespace = str(status, ['metadata', 'namespace']) ?? sb.namespace;
     sb.uid = str(status, ['metadata', 'uid']) ?? sb.uid;
-    sb.attempt = num(status, ['metadata', 'attempt']) ?? sb.attempt;
+    // Attempt 0 is left out of protobuf JSON: metadata without an attempt is attempt 0.
+    sb.attempt = num(status, ['metadata', 'attempt']) ?? (at(status, ['metadata']) !== undefined ? 0 : sb.attempt);
     const state = enumState(status, SANDBOX_STATE_ZERO);
     if (state && !this.hasMachine('sandbox', sb.id)) sb.state = state;
     if (at(status, ['network']) !== undefined) {
@@ -412,7 +413,7 @@ export class ViewModelFolder implements NameLookup {
 
   private readContainerStatus(c: ContainerRecord, status: unknown): void {
     c.name = str(status, ['metadata', 'name']) ?? c.name;
-    c.attempt = num(status, ['metadata', 'attempt']) ?? c.attempt;
+    c.attempt = num(status, ['metadata', 'attempt']) ?? (at(status, ['metadata']) !== undefined ? 0 : c.attempt);
     c.image = str(status, ['image', 'image']) ?? c.image;
     const state = enumState(status, CONTAINER_STATE_ZERO);
     if (state && !this.hasMachine('container', c.id)) c.state = state;
