@@ -22,6 +22,12 @@ export function shellQuote(s: string): string {
 
 const POLL_MS = 50;
 
+/** Panes not closed yet: killed when the process exits, whatever happened to the test. */
+const openPanes = new Set<TmuxPane>();
+process.once('exit', () => {
+  for (const p of openPanes) p.close();
+});
+
 export interface PaneOptions {
   readonly columns: number;
   readonly rows: number;
@@ -42,6 +48,7 @@ export class TmuxPane {
   private readonly goFile: string;
   readonly logFile: string;
   private startedAt = 0;
+  private socketPath: string | undefined;
 
   private constructor(private readonly opts: PaneOptions) {
     this.dir = mkdtempSync(join(tmpdir(), 'crilab-tmux-'));
@@ -67,6 +74,8 @@ export class TmuxPane {
       'exec sleep 3600',
     ].join('; ');
     pane.tmux('new-session', '-d', '-s', pane.target, '-x', String(opts.columns), '-y', String(opts.rows), '-c', opts.cwd, `sh -c ${shellQuote(script)}`);
+    openPanes.add(pane);
+    pane.socketPath = pane.tmux('display-message', '-p', '#{socket_path}').trim() || undefined;
     // A detached session takes its size from -x/-y only while no client says otherwise.
     pane.tmux('set-option', '-t', pane.target, 'window-size', 'manual');
     if (opts.log) pane.tmux('pipe-pane', '-o', '-t', pane.target, `cat >> ${shellQuote(pane.logFile)}`);
@@ -133,7 +142,10 @@ export class TmuxPane {
   }
 
   close(): void {
+    if (!openPanes.delete(this)) return;
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    // A killed server leaves its socket file behind.
+    if (this.socketPath) rmSync(this.socketPath, { force: true });
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
