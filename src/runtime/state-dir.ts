@@ -27,30 +27,22 @@ export interface SavedSandbox {
   files: Record<string, string>;
 }
 
-export interface SavedContainer {
-  id: string;
-  name: string;
-  sandboxId: string;
+/** The fields of a container record that survive a restart, copied as they are. */
+type SavedContainerFields = 'id' | 'name' | 'sandboxId' | 'imageSpec' | 'imageId' | 'imageRef' | 'imageTag' | 'argv' | 'env' | 'workingDir' | 'user' | 'stopSignal' | 'exitCode' | 'reason' | 'message' | 'logPath';
+
+/**
+ * A container as saved: the record's own fields (so the two cannot drift apart), with the
+ * nanosecond times as decimal strings (JSON has no bigint) and the CRI messages as plain JSON.
+ */
+export type SavedContainer = Pick<ContainerRecord, SavedContainerFields> & {
+  /** A removed container is not saved at all. */
+  state: Exclude<ContainerRecord['state'], 'removed'>;
   config: unknown;
-  imageSpec: string;
-  imageId: string;
-  imageRef: string;
-  imageTag: string;
-  argv: string[];
-  env: Record<string, string>;
-  workingDir: string;
-  user: { uid: number; gid: number; username: string };
-  stopSignal: string;
   createdAt: string;
   startedAt: string;
   finishedAt: string;
-  state: 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
-  exitCode: number;
-  reason: string;
-  message: string;
-  logPath: string;
   resources: unknown;
-}
+};
 
 export interface SavedState {
   version: number;

@@ -9,12 +9,7 @@ import { Kubelet } from '../../src/kubelet/kubelet.js';
 import { SimRuntime } from '../../src/runtime/sim-runtime.js';
 import { TraceBus } from '../../src/trace/bus.js';
 import type { TraceEvent } from '../../src/trace/events.js';
-
-/** Calls the kubelet makes on timers for the whole node, not for this pod. */
-function isBackground(e: TraceEvent & { kind: 'cri.request' }): boolean {
-  const r = e.request as { filter?: unknown };
-  return e.method === 'Status' || ((e.method === 'ListPodSandbox' || e.method === 'ListContainers') && !r.filter);
-}
+import { isBackground } from './kubelet-harness.js';
 
 const pod: Pod = {
   apiVersion: 'v1',
