@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
+// The CLI runs from its bundle, dist/bundle/ (built by `npm ci` through the prepare script;
+// scripts/bundle.mjs says why it is bundled).
 // React's development build checks and warns on every render and costs about twice as much
 // in the terminal UI; a user's crilab runs the production build unless told otherwise. The
 // CLI is imported after this line (a static import would be evaluated first).
@@ -8,4 +9,4 @@ process.env.NODE_ENV ??= 'production';
 // imported). In a real terminal the UI must draw as it goes, so there a CI variable inherited
 // from the environment is set aside.
 if (process.stdout.isTTY && process.env.CI !== undefined) process.env.CI = 'false';
-await import('../dist/cli/main.js');
+await import('../dist/bundle/crilab.js');

@@ -1,9 +1,6 @@
 /** `crilab lab up|down|status`: a private containerd (with CRI), CNI and a local registry for workshops and CI. */
 import { Command, InvalidArgumentError } from 'commander';
-import { labDown } from '../backends/containerd/lab/down.js';
 import { DEFAULT_LAB_DIR, DEFAULT_REGISTRY_PORT } from '../backends/containerd/lab/paths.js';
-import { labStatus, printStatus } from '../backends/containerd/lab/status.js';
-import { labUp } from '../backends/containerd/lab/up.js';
 
 const dirHelp = `lab directory (default: $CRILAB_LAB_DIR or ${DEFAULT_LAB_DIR})`;
 /** `crilab lab status | head -1` must not die of EPIPE: a closed reader just means stop printing. */
@@ -50,6 +47,7 @@ The CRI endpoint of the lab is unix://<dir>/containerd.sock.`,
     .option('--registry-port <port>', `port of the registry on 127.0.0.1`, parsePort, DEFAULT_REGISTRY_PORT)
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .action(async (o: { dir?: string; install: boolean; registryPort: number; json?: boolean }) => {
+      const { labUp } = await import('../backends/containerd/lab/up.js');
       const r = await labUp({ dir: o.dir, install: o.install, registryPort: o.registryPort, log: o.json ? printErr : print });
       if (o.json) print(JSON.stringify(r, null, 2));
       process.exitCode = r.ok ? 0 : 1;
@@ -62,6 +60,7 @@ The CRI endpoint of the lab is unix://<dir>/containerd.sock.`,
     .option('--purge-packages', 'also apt-get purge the packages `lab up` installed')
     .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
     .action(async (o: { dir?: string; purgePackages?: boolean; json?: boolean }) => {
+      const { labDown } = await import('../backends/containerd/lab/down.js');
       const r = await labDown({ dir: o.dir, purgePackages: Boolean(o.purgePackages), log: o.json ? printErr : print });
       if (o.json) print(JSON.stringify(r, null, 2));
       process.exitCode = r.ok ? 0 : 1;
@@ -73,6 +72,7 @@ The CRI endpoint of the lab is unix://<dir>/containerd.sock.`,
     .option('--dir <path>', dirHelp)
     .option('--json', 'print the status as JSON')
     .action(async (o: { dir?: string; json?: boolean }) => {
+      const { labStatus, printStatus } = await import('../backends/containerd/lab/status.js');
       const st = await labStatus({ dir: o.dir });
       if (o.json) print(JSON.stringify(st, null, 2));
       else printStatus(st, print);

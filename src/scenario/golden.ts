@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BUNDLED_SCENARIOS_DIR, DEFAULT_GOLDENS_DIR } from '../package-root.js';
 import type { BackendChoice } from '../backends/select.js';
 import { normaliseTrace, withoutClockFacts, type NormalisedEvent } from '../trace/normaliser.js';
 import { loadRecording, recordingToJsonl, RecordingError, type Recording } from '../trace/recording.js';
@@ -15,13 +15,7 @@ import { recordingOf } from './recording-header.js';
 import { runScenario, type RunScenarioResult } from './run-scenario.js';
 import type { Scenario } from './types.js';
 
-/** The package root (src/scenario or dist/scenario → ../..). */
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Where the bundled scenarios' goldens live. */
-export const DEFAULT_GOLDENS_DIR = join(PACKAGE_ROOT, 'test/scenario/goldens');
-/** The bundled scenarios, numbered in teaching order. */
-export const BUNDLED_SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');
+export { BUNDLED_SCENARIOS_DIR, DEFAULT_GOLDENS_DIR } from '../package-root.js';
 
 /** Events shown before a divergence. */
 export const DIVERGENCE_CONTEXT = 3;

@@ -202,6 +202,9 @@ function cutFor(state: UiState, steps: { cut(n: number): number | undefined }, e
   return steps.cut(state.step) ?? eventsLength;
 }
 
+/** Shown while the node starts behind the first frame (a fraction of a second). */
+const STARTING_NARRATION = 'Starting the node: the runtime opens its CRI socket, then the kubelet connects and asks for its Version.';
+
 function SessionScreen({ session, size, quiz, machines, initialStep, step, onQuit, onPicker }: SessionScreenProps) {
   const { events, version } = useSessionEvents(session);
   const caches = cachesFor(session);
@@ -316,7 +319,7 @@ function SessionScreen({ session, size, quiz, machines, initialStep, step, onQui
   const narration =
     run && run.chosen === undefined
       ? 'Quiz: which RPC will the kubelet send next? The explanation comes once you have answered.'
-      : (vm.narration ?? (vm.lastStep ? `Step ${vm.lastStep.index}: ${vm.lastStep.summary}` : null));
+      : (vm.narration ?? (vm.lastStep ? `Step ${vm.lastStep.index}: ${vm.lastStep.summary}` : session.starting ? STARTING_NARRATION : null));
 
   if (layout.kind === 'too-small') {
     return (

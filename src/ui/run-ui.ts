@@ -14,8 +14,16 @@ export interface RunUiOptions {
   readonly openScenario?: (choice: ScenarioChoice) => Promise<UiSession> | UiSession;
   /** A line for the picker's message bar at start (e.g. scenarios that were skipped). */
   readonly notice?: string;
-  /** Machine shapes from the machines' `describe` exports, for the state-machine view. */
-  readonly machines?: MachineDescriptions;
+  /**
+   * Machine shapes from the machines' `describe` exports, for the state-machine view; or a
+   * loader for them, called after the first frame (they live with the runtime's and kubelet's
+   * modules, which need not be loaded for the UI to draw).
+   */
+  readonly machines?: MachineDescriptions | (() => Promise<MachineDescriptions>);
+  /** Called once the first frame is on the screen (start the slow work here). */
+  readonly onDrawn?: () => void;
+  /** Aborting closes the UI (as `q` would, exit code 0) and gives the terminal back. */
+  readonly signal?: AbortSignal;
   /** Default: on unless NO_COLOR is set and not empty. */
   readonly color?: boolean;
   readonly stdout?: NodeJS.WriteStream;
@@ -62,29 +70,29 @@ export async function runUi(session: UiSession | undefined, opts: RunUiOptions =
   stdout.on('resize', onResize);
 
   let exitCode = 0;
-  const instance = render(
+  let closed = false;
+  let machines: MachineDescriptions = typeof opts.machines === 'function' ? {} : (opts.machines ?? {});
+  const app = () =>
     createElement(App, {
       session,
       quiz: opts.quiz ?? false,
       ...(opts.scenarios ? { scenarios: opts.scenarios } : {}),
       ...(opts.openScenario ? { openScenario: opts.openScenario } : {}),
       ...(opts.notice !== undefined ? { notice: opts.notice } : {}),
-      machines: opts.machines ?? {},
+      machines,
       color: opts.color ?? colorFromEnv(),
       onExit: (code: number) => {
         exitCode = code;
       },
-    }),
-    {
-      stdout,
-      stdin,
-      ...(opts.stderr ? { stderr: opts.stderr } : {}),
-      // q and ctrl-c are handled by the key map, so the exit code is ours.
-      exitOnCtrlC: false,
-      patchConsole: opts.patchConsole ?? true,
-    },
-  );
-
+    });
+  const instance = render(app(), {
+    stdout,
+    stdin,
+    ...(opts.stderr ? { stderr: opts.stderr } : {}),
+    // q and ctrl-c are handled by the key map, so the exit code is ours.
+    exitOnCtrlC: false,
+    patchConsole: opts.patchConsole ?? true,
+  });
   const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
     exitCode = SIGNAL_EXIT[signal];
     instance.unmount();
@@ -102,9 +110,27 @@ export async function runUi(session: UiSession | undefined, opts: RunUiOptions =
   process.once('SIGTERM', onSigterm);
   process.once('uncaughtException', onCrash);
   process.once('exit', restore);
+  // ink wrote the first frame synchronously in render(); the slow work may start now.
+  opts.onDrawn?.();
+  if (typeof opts.machines === 'function') {
+    opts.machines().then(
+      (loaded) => {
+        machines = loaded;
+        if (!closed) instance.rerender(app());
+      },
+      // Without the shapes the state-machine view lists transitions only; the run goes on.
+      () => undefined,
+    );
+  }
+  const onAbort = () => instance.unmount();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+
   try {
     await instance.waitUntilExit();
   } finally {
+    closed = true;
+    opts.signal?.removeEventListener('abort', onAbort);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
     process.off('uncaughtException', onCrash);

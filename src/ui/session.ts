@@ -18,6 +18,8 @@ export interface UiSession {
   runThroughStep?(n: number): Promise<void>;
   /** True when no more events will arrive. */
   readonly finished: boolean;
+  /** True while the run's backend and kubelet are still starting (the screen is up before them). */
+  readonly starting?: boolean;
 }
 
 /** A finished session over a fixed list of events: for recordings and tests. */

@@ -63,9 +63,11 @@ describe.skipIf(missing !== undefined)('crilab play in a real terminal (tmux 100
     expect(header(first)).toEqual({ step: 0, total: 16 });
     expect(first).toContain('Kubelet');
     expect(first).toContain('Wire · CRI over gRPC');
-    // The kubelet's first call, before any step: the runtime's version.
-    expect(first).toContain('Version');
-    keep('step-0', first);
+    // The screen is up before the node: the kubelet's first call, before any step (the
+    // runtime's version), follows within moments.
+    const started = await pane.waitFor('the Version call', (s) => fullFrame(s) && s.includes('Version'), START_MS);
+    expect(header(started)).toEqual({ step: 0, total: 16 });
+    keep('step-0', started);
 
     // Five steps, one key at a time: each live step runs the scenario to its end.
     for (let n = 1; n <= 5; n++) {

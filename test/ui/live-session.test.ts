@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openLiveSession } from '../../src/cli/play.js';
+import { openLiveSession } from '../../src/cli/actions/live.js';
 import { loadOrThrow } from '../../src/scenario/run-scenario.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import type { TraceEvent } from '../../src/trace/events.js';

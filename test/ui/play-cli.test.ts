@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledScenarioChoices, isRecordingFile, machineDescriptions } from '../../src/cli/play.js';
+import { machineDescriptions } from '../../src/cli/actions/live.js';
+import { bundledScenarioChoices, isRecordingFile } from '../../src/cli/actions/play-files.js';
 import { uiMachineDescription } from '../../src/ui/model/describe-adapter.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -94,4 +94,28 @@ describe('runUi', () => {
     await expect(done).resolves.toEqual({ exitCode: 0 });
     expect(stdout.written).not.toContain('\u001B[?1049h');
   });
+
+  it('calls onDrawn after the first frame, loads machine shapes after it, and closes when aborted', async () => {
+    const stdout = new FakeStdout();
+    const stdin = new FakeStdin();
+    const order: string[] = [];
+    const abort = new AbortController();
+    const done = runUi(sessionFromEvents('First pod', 'sim', firstPodEvents()), {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      color: false,
+      patchConsole: false,
+      onDrawn: () => order.push(`drawn: frame on screen = ${stdout.written.includes('step 0/6')}`),
+      machines: async () => {
+        order.push('machines loaded');
+        return {};
+      },
+      signal: abort.signal,
+    });
+    await until(() => order.length === 2);
+    expect(order).toEqual(['drawn: frame on screen = true', 'machines loaded']);
+    abort.abort();
+    await expect(done).resolves.toEqual({ exitCode: 0 });
+    expect(stdout.written.endsWith('\u001B[?25h\u001B[?1049l')).toBe(true);
+  });
 });
