@@ -32,3 +32,6 @@ export const BUNDLED_SCENARIOS_DIR = join(PACKAGE_ROOT, 'scenarios');
 
 /** Where the bundled scenarios' goldens live. */
 export const DEFAULT_GOLDENS_DIR = join(PACKAGE_ROOT, 'test/scenario/goldens');
+
+/** Titles of the bundled scenarios, written by the build (src/scenario/catalog-index.ts says why). */
+export const SCENARIO_INDEX_PATH = join(PACKAGE_ROOT, 'dist/scenario-index.json');

@@ -53,11 +53,14 @@ export function loadCri(): LoadedCri {
   if (cached) return cached;
   const started = performance.now();
   const file = protoPath();
-  const packageDefinition = protoLoader.loadSync(file, PROTO_LOADER_OPTIONS);
-  const grpcObject = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
+  // The .proto text is parsed once, by protobufjs (the parse is most of the load time); grpc's
+  // package definition is made from that reflection, as proto-loader's loadSync would make it
+  // from its own parse of the same file.
   const root = new protobuf.Root();
-  root.loadSync(file, { keepCase: false });
+  root.loadSync(file, { keepCase: PROTO_LOADER_OPTIONS.keepCase ?? false });
   root.resolveAll();
+  const packageDefinition = protoLoader.fromJSON(root.toJSON(), PROTO_LOADER_OPTIONS);
+  const grpcObject = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
   cached = {
     packageDefinition,
     grpcObject,

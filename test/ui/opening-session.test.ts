@@ -73,7 +73,7 @@ describe('openingSession (the UI is drawn before the node starts)', () => {
     const live = fakeLive(firstPodEvents());
     const gate = deferred<LiveSession>();
     void s.begin(() => gate.promise);
-    const step = s.runThroughStep(2);
+    const step = s.runThroughStep!(2);
     await Promise.resolve();
     expect(live.asked).toEqual([]);
     gate.resolve(live.session);
@@ -99,7 +99,7 @@ describe('openingSession (the UI is drawn before the node starts)', () => {
     const s = openingSession(META);
     const opened = s.begin(() => Promise.reject(new Error('cannot serve on unix:///x.sock: EACCES')));
     await expect(opened).rejects.toThrow('EACCES');
-    await expect(s.runThroughStep(1)).rejects.toThrow('EACCES');
+    await expect(s.runThroughStep!(1)).rejects.toThrow('EACCES');
     await expect(s.close()).resolves.toBeUndefined();
   });
 

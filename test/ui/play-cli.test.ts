@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineDescriptions } from '../../src/cli/actions/live.js';
 import { bundledScenarioChoices, isRecordingFile } from '../../src/cli/actions/play-files.js';
+import { SCENARIO_INDEX_PATH } from '../../src/package-root.js';
+import { CATALOG_INDEX_FORMAT, readCatalogIndex, sha256 } from '../../src/scenario/catalog-index.js';
 import { uiMachineDescription } from '../../src/ui/model/describe-adapter.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -113,6 +115,45 @@ describe('what play reads', () => {
     expect(choices.map((c) => c.file)).toEqual(['01-first-pod.yaml']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^skipped 02-broken\.yaml: \d+ problem\(s\), first: /);
+  });
+
+  it("lists a file from the build's index only while its text is the one indexed; any other is validated", async () => {
+    const pick = mkdtempSync(join(dir, 'index-'));
+    const text = readFileSync(FIRST_POD, 'utf8');
+    writeFileSync(join(pick, '01-first-pod.yaml'), text);
+    writeFileSync(join(pick, '02-broken.yaml'), 'apiVersion: crilab.dev/v1alpha1\nkind: Scenario\n');
+    const index = join(pick, 'index.json');
+    // An index that names the first file with its hash (and a title of its own, to see it used)
+    // and claims the broken one, with a hash that is not its text's.
+    writeFileSync(
+      index,
+      JSON.stringify({
+        format: CATALOG_INDEX_FORMAT,
+        scenarios: [
+          { file: '01-first-pod.yaml', sha256: sha256(text), title: 'From the index', teaches: 'indexed' },
+          { file: '02-broken.yaml', sha256: sha256('something else'), title: 'Not really', teaches: 'x' },
+        ],
+      }),
+    );
+    let listed = await bundledScenarioChoices(pick, index);
+    expect(listed.choices.map((c) => [c.file, c.title])).toEqual([['01-first-pod.yaml', 'From the index']]);
+    expect(listed.warnings).toHaveLength(1);
+    // Edited since the build: validated, listed with its own title.
+    writeFileSync(join(pick, '01-first-pod.yaml'), text.replace('title: The first pod', 'title: The first pod, edited'));
+    listed = await bundledScenarioChoices(pick, index);
+    expect(listed.choices.map((c) => c.title)).toEqual(['The first pod, edited']);
+    // No index, or not an index: everything is validated.
+    writeFileSync(index, '{"format":"something/v9"}');
+    listed = await bundledScenarioChoices(pick, index);
+    expect(listed.choices.map((c) => c.title)).toEqual(['The first pod, edited']);
+  });
+
+  it("the build's index lists every bundled scenario with the title its file gives", async () => {
+    const fromIndex = await bundledScenarioChoices();
+    const validated = await bundledScenarioChoices(undefined, join(dir, 'no-index.json'));
+    expect(fromIndex).toEqual(validated);
+    const index = await readCatalogIndex(SCENARIO_INDEX_PATH);
+    expect([...(index?.keys() ?? [])]).toEqual(validated.choices.map((c) => c.file));
   });
 
   it('hands the UI every machine, with all of its states', () => {

@@ -190,3 +190,27 @@ describe('CRI v1 proto loads with @grpc/proto-loader', () => {
     expect(Object.keys(image?.service ?? {})).toHaveLength(IMAGE_SERVICE_METHODS.length);
   });
 });
+
+describe("crilab's single parse of the proto (src/cri/proto.ts)", () => {
+  it("gives grpc the same package definition proto-loader's loadSync gives", async () => {
+    const { loadCri } = await import('../../src/cri/proto.js');
+    const ours = loadCri().packageDefinition;
+    const theirs = protoLoader.loadSync(PROTO_PATH, LOADER_OPTIONS);
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(theirs).sort());
+    for (const [name, def] of Object.entries(theirs)) {
+      const mine = ours[name]!;
+      if ('format' in def) {
+        // Messages and enums: the descriptor grpc serialises with.
+        expect(JSON.stringify((mine as protoLoader.MessageTypeDefinition<unknown, unknown>).type), name).toBe(JSON.stringify(def.type));
+        continue;
+      }
+      for (const [method, m] of Object.entries(def as protoLoader.ServiceDefinition)) {
+        const o = (mine as protoLoader.ServiceDefinition)[method]!;
+        expect([o.path, o.requestStream, o.responseStream, o.originalName], `${name}.${method}`).toEqual([m.path, m.requestStream, m.responseStream, m.originalName]);
+      }
+    }
+    const sample = { config: { metadata: { name: 'web', uid: 'u-1', namespace: 'default', attempt: 2 }, labels: { app: 'web' }, hostname: 'web' } };
+    const run = (d: protoLoader.PackageDefinition) => (d['runtime.v1.RuntimeService'] as protoLoader.ServiceDefinition)['RunPodSandbox']!;
+    expect(run(ours).requestSerialize(sample)).toEqual(run(theirs).requestSerialize(sample));
+  });
+});

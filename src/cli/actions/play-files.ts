@@ -1,8 +1,9 @@
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUNDLED_SCENARIOS_DIR } from '../../package-root.js';
-import { formatProblem } from '../../scenario/errors.js';
-import { loadScenarioFile } from '../../scenario/loader.js';
+import { BUNDLED_SCENARIOS_DIR, SCENARIO_INDEX_PATH } from '../../package-root.js';
+import { readCatalogIndex, sha256 } from '../../scenario/catalog-index.js';
+import { formatProblem, type Problem } from '../../scenario/errors.js';
+import { loadScenarioFile, loadScenarioText } from '../../scenario/loader.js';
 import { RECORDING_FORMAT } from '../../trace/recording.js';
 import type { ScenarioChoice } from '../../ui/components/scenario-picker.js';
 
@@ -30,20 +31,43 @@ export async function isRecordingFile(path: string): Promise<boolean> {
   }
 }
 
-/** The bundled scenarios as the picker shows them; files that do not load are left out, with a warning. */
-export async function bundledScenarioChoices(dir = BUNDLED_SCENARIOS_DIR): Promise<{ choices: (ScenarioChoice & { path: string })[]; warnings: string[] }> {
+/**
+ * The bundled scenarios as the picker shows them; files that do not load are left out, with a
+ * warning. A file whose text matches the build's index is listed from it without validating it
+ * again (src/scenario/catalog-index.ts); any other is validated here.
+ */
+export async function bundledScenarioChoices(
+  dir = BUNDLED_SCENARIOS_DIR,
+  indexPath = SCENARIO_INDEX_PATH,
+): Promise<{ choices: (ScenarioChoice & { path: string })[]; warnings: string[] }> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
-  const loaded = await Promise.all(files.map(async (f) => ({ f, res: await loadScenarioFile(join(dir, f)) })));
+  const index = await readCatalogIndex(indexPath);
+  const listed = await Promise.all(
+    files.map(async (f): Promise<{ f: string; title: string; teaches: string } | { f: string; problems: Problem[] }> => {
+      const path = join(dir, f);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch {
+        const res = await loadScenarioFile(path); // says why it cannot be read
+        return res.ok ? { f, title: res.scenario.title, teaches: res.scenario.teaches } : { f, problems: res.problems };
+      }
+      const known = index?.get(f);
+      if (known && known.sha256 === sha256(text)) return { f, title: known.title, teaches: known.teaches };
+      const res = await loadScenarioText(text, path);
+      return res.ok ? { f, title: res.scenario.title, teaches: res.scenario.teaches } : { f, problems: res.problems };
+    }),
+  );
   const choices: (ScenarioChoice & { path: string })[] = [];
   const warnings: string[] = [];
-  for (const { f, res } of loaded) {
-    const path = join(dir, f);
-    if (res.ok) {
-      choices.push({ file: f, title: res.scenario.title, teaches: res.scenario.teaches.trim().replace(/\s+/g, ' '), path });
+  for (const item of listed) {
+    const path = join(dir, item.f);
+    if ('title' in item) {
+      choices.push({ file: item.f, title: item.title, teaches: item.teaches.trim().replace(/\s+/g, ' '), path });
       continue;
     }
-    const first = res.problems[0];
-    warnings.push(`skipped ${f}: ${res.problems.length} problem(s)${first ? `, first: ${formatProblem(first)}` : ''}`);
+    const first = item.problems[0];
+    warnings.push(`skipped ${item.f}: ${item.problems.length} problem(s)${first ? `, first: ${formatProblem(first)}` : ''}`);
   }
   return { choices, warnings };
 }
