@@ -25,6 +25,8 @@ export interface CriClient {
   idle(): Promise<void>;
   /** Wait until the socket accepts a connection. */
   waitForReady(timeoutMs: number): Promise<void>;
+  /** How many calls this client has made, by method name (a call counts when it starts). */
+  callCounts(): Record<string, number>;
   close(): void;
 }
 
@@ -54,6 +56,8 @@ export function createCriClient(opts: CriClientOptions): CriClient {
   const runtimeClient = new Runtime(target, creds, channelOptions) as unknown as AnyClient;
   const imageClient = new Image(target, creds, { ...channelOptions, channelOverride: runtimeClient.getChannel() }) as unknown as AnyClient;
   const defaultTimeout = opts.timeoutMs ?? 120_000;
+  const counts = new Map<string, number>();
+  const count = (method: string) => counts.set(method, (counts.get(method) ?? 0) + 1);
 
   function deadline(o?: CallOptions): grpc.CallOptions {
     const ms = o?.timeoutMs ?? defaultTimeout;
@@ -65,6 +69,7 @@ export function createCriClient(opts: CriClientOptions): CriClient {
       new Promise((resolve, reject) => {
         const fn = client[method];
         if (!fn) return reject(new Error(`no CRI method ${method}`));
+        count(method);
         fn.call(client, request, new grpc.Metadata(), deadline(o), (err: grpc.ServiceError | null, res: unknown) =>
           err ? reject(err) : resolve(res),
         );
@@ -73,6 +78,7 @@ export function createCriClient(opts: CriClientOptions): CriClient {
 
   function streaming(client: AnyClient, method: string) {
     return (request: unknown, o?: CallOptions): ServerStream<unknown> => {
+      count(method);
       const call = client[method]!.call(client, request, new grpc.Metadata(), o?.timeoutMs ? deadline(o) : {}) as grpc.ClientReadableStream<unknown>;
       const iterable = call as unknown as AsyncIterable<unknown>;
       return {
@@ -97,6 +103,7 @@ export function createCriClient(opts: CriClientOptions): CriClient {
       new Promise((resolve, reject) =>
         runtimeClient.waitForReady(new Date(Date.now() + timeoutMs), (err) => (err ? reject(err) : resolve())),
       ),
+    callCounts: () => Object.fromEntries(counts),
     close: () => {
       imageClient.close();
       runtimeClient.close();

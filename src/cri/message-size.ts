@@ -24,14 +24,23 @@ function lookupType(fullName: string): protobuf.Type {
   return t;
 }
 
+/** Looked up once per method and side: the trace asks for every message of every call. */
+const typeNameCache = new Map<string, string>();
+
 /** `runtime.v1.RunPodSandboxRequest` for a method's request or response type. */
 export function messageTypeName(service: string, method: string, side: 'request' | 'response'): string {
-  const svc = loadCri().root.lookupService(service);
-  const m = svc.methods[method];
-  if (!m) throw new Error(`unknown method ${service}/${method}`);
-  m.resolve();
-  const t = side === 'request' ? m.resolvedRequestType : m.resolvedResponseType;
-  return t!.fullName.replace(/^\./, '');
+  const key = `${service}/${method}/${side}`;
+  let name = typeNameCache.get(key);
+  if (name === undefined) {
+    const svc = loadCri().root.lookupService(service);
+    const m = svc.methods[method];
+    if (!m) throw new Error(`unknown method ${service}/${method}`);
+    m.resolve();
+    const t = side === 'request' ? m.resolvedRequestType : m.resolvedResponseType;
+    name = t!.fullName.replace(/^\./, '');
+    typeNameCache.set(key, name);
+  }
+  return name;
 }
 
 /**

@@ -1,14 +1,21 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock/clock.js';
-import type { TraceEmitter } from '../trace/bus.js';
+import { emitLazily, type TraceEmitter } from '../trace/bus.js';
 import { messageTypeName, sizeMessage } from './message-size.js';
 import { codeName } from './status.js';
+
+/** `/runtime.v1.RuntimeService/Version` → service and method, split once per method. */
+const pathNames = new Map<string, { service: string; method: string }>();
 
 /**
  * What both interceptors share: turning one call into `cri.request`, `cri.stream` and
  * `cri.response` trace events with the message sizes. The clock times the call: on the
  * simulated clock a call takes no time unless the runtime waited on that clock (a slow
  * pull), so recordings are the same on every run.
+ *
+ * Sizing a message (its proto3 JSON and both encodings) costs more than the call's own
+ * serialisation, so the events go out through `emitLazily`: a trace nobody keeps or reads
+ * for that kind numbers the event and skips the sizing.
  */
 export class CallTracer {
   private readonly startedClock: number;
@@ -25,62 +32,72 @@ export class CallTracer {
   }
 
   static fromPath(trace: TraceEmitter, clock: Clock, callId: string, path: string): CallTracer {
-    const [, service = '', method = ''] = path.split('/');
-    return new CallTracer(trace, clock, callId, service, method);
+    let names = pathNames.get(path);
+    if (!names) {
+      const [, service = '', method = ''] = path.split('/');
+      names = { service, method };
+      pathNames.set(path, names);
+    }
+    return new CallTracer(trace, clock, callId, names.service, names.method);
   }
 
   request(message: unknown): void {
-    const sized = sizeMessage(messageTypeName(this.service, this.method, 'request'), message);
-    this.trace.emit({
-      kind: 'cri.request',
-      callId: this.callId,
-      service: this.service,
-      method: this.method,
-      request: sized.json,
-      protoBytes: sized.protoBytes,
-      jsonBytes: sized.jsonBytes,
+    emitLazily(this.trace, 'cri.request', () => {
+      const sized = sizeMessage(messageTypeName(this.service, this.method, 'request'), message);
+      return {
+        kind: 'cri.request',
+        callId: this.callId,
+        service: this.service,
+        method: this.method,
+        request: sized.json,
+        protoBytes: sized.protoBytes,
+        jsonBytes: sized.jsonBytes,
+      };
     });
   }
 
   streamMessage(message: unknown): void {
-    const sized = sizeMessage(messageTypeName(this.service, this.method, 'response'), message);
-    this.trace.emit({
-      kind: 'cri.stream',
-      callId: this.callId,
-      service: this.service,
-      method: this.method,
-      message: sized.json,
-      protoBytes: sized.protoBytes,
-      jsonBytes: sized.jsonBytes,
+    emitLazily(this.trace, 'cri.stream', () => {
+      const sized = sizeMessage(messageTypeName(this.service, this.method, 'response'), message);
+      return {
+        kind: 'cri.stream',
+        callId: this.callId,
+        service: this.service,
+        method: this.method,
+        message: sized.json,
+        protoBytes: sized.protoBytes,
+        jsonBytes: sized.jsonBytes,
+      };
     });
   }
 
   /** End of the call: a response message on success, or a non-OK status. */
   finish(code: number, details: string, response: unknown | undefined): void {
     const durationMs = this.duration();
-    if (code === 0 && response !== undefined) {
-      const sized = sizeMessage(messageTypeName(this.service, this.method, 'response'), response);
-      this.trace.emit({
+    emitLazily(this.trace, 'cri.response', () => {
+      if (code === 0 && response !== undefined) {
+        const sized = sizeMessage(messageTypeName(this.service, this.method, 'response'), response);
+        return {
+          kind: 'cri.response',
+          callId: this.callId,
+          service: this.service,
+          method: this.method,
+          response: sized.json,
+          durationMs,
+          protoBytes: sized.protoBytes,
+          jsonBytes: sized.jsonBytes,
+        };
+      }
+      return {
         kind: 'cri.response',
         callId: this.callId,
         service: this.service,
         method: this.method,
-        response: sized.json,
+        ...(code === 0 ? {} : { status: { code, codeName: codeName(code), message: details } }),
         durationMs,
-        protoBytes: sized.protoBytes,
-        jsonBytes: sized.jsonBytes,
-      });
-      return;
-    }
-    this.trace.emit({
-      kind: 'cri.response',
-      callId: this.callId,
-      service: this.service,
-      method: this.method,
-      ...(code === 0 ? {} : { status: { code, codeName: codeName(code), message: details } }),
-      durationMs,
-      protoBytes: 0,
-      jsonBytes: 0,
+        protoBytes: 0,
+        jsonBytes: 0,
+      };
     });
   }
 

@@ -1,9 +1,15 @@
 /**
- * A bare grpc-js server for the CRI proto, the baseline of the runtime benchmark: the same two
- * services on a Unix socket, every method answering at once with a canned response (an ID for
- * RunPodSandbox and CreateContainer, an empty message otherwise). No interceptors, no clock,
- * no work: what is left is the cost of gRPC itself.
+ * A bare grpc-js server for the CRI proto, the baseline of the runtime and kubelet benchmarks:
+ * the same two services on a Unix socket, every method answering at once with a canned
+ * response (an ID for RunPodSandbox and CreateContainer, an empty message otherwise). No
+ * interceptors, no clock, no work: what is left is the cost of gRPC itself.
+ *
+ * The runtime benchmark serves it from its own process (`startEchoServer`). The kubelet
+ * benchmark runs it as a process of its own, as it runs the simulated runtime:
+ *   node --import tsx test/bench/echo-server.ts <socket path>
+ * serves until SIGTERM, after printing `ready` on stdout.
  */
+import { pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { loadCri } from '../../src/cri/proto.js';
 
@@ -32,4 +38,13 @@ export async function startEchoServer(socketPath: string): Promise<EchoServer> {
     server.bindAsync(`unix://${socketPath}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
   );
   return { close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())) };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const socketPath = process.argv[2];
+  if (!socketPath) throw new Error('usage: node --import tsx test/bench/echo-server.ts <socket path>');
+  const server = await startEchoServer(socketPath);
+  process.stdout.write('ready\n');
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
+  await server.close();
 }

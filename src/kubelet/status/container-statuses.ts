@@ -57,8 +57,17 @@ export interface ConvertContainerStatusesInput {
   runtimeName: string;
 }
 
+/**
+ * A deep copy of status data, which is plain JSON (objects, arrays, strings, numbers, booleans).
+ * structuredClone would do, but costs a serialisation round trip per call, several times per
+ * container on every status the kubelet generates.
+ */
 function clone<T>(v: T): T {
-  return structuredClone(v);
+  if (Array.isArray(v)) return v.map(clone) as T;
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = clone(x);
+  return out as T;
 }
 
 function convertOne(cs: ContainerRuntimeStatus, old: ContainerStatus | undefined, runtimeName: string): ContainerStatus {

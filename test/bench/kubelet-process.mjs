@@ -1,0 +1,180 @@
+/**
+ * The client side of the kubelet benchmark (test/bench/kubelet.bench.ts), in a process of its
+ * own. It runs on plain `node` from the code tsc built into dist/ (no tsx, whose loader alone
+ * costs about 140 MB), so this process's CPU time and peak RSS are the kubelet's. Plain
+ * JavaScript for that reason; `npm run bench` builds dist/ first.
+ *
+ *   node test/bench/kubelet-process.mjs kubelet <endpoint> <pods> <concurrency>
+ *     crilab's kubelet against the runtime at <endpoint>: <pods> pods, a sandbox and one
+ *     container each, until the kubelet's own status says every one is Running and Ready.
+ *   node test/bench/kubelet-process.mjs echo <endpoint> <callers> <calls>
+ *     the same CRI client as the kubelet's, <callers> concurrent callers, against an echo server.
+ *
+ * Prints JSON lines on stdout: `{"phase":"measuring"}` when the measured window opens (so the
+ * parent can read the server process's CPU time then), then `{"phase":"done",…}` with results.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '../../dist');
+/** @param {string} path */
+const load = (path) => import(pathToFileURL(join(dist, path)).href);
+
+const { SimClock } = await load('clock/sim-clock.js');
+const { RealClock } = await load('clock/real-clock.js');
+const { createCriClient } = await load('cri/client.js');
+const { Kubelet } = await load('kubelet/kubelet.js');
+const { TraceBus } = await load('trace/bus.js');
+
+/** @param {Record<string, unknown>} fields */
+const report = (fields) => process.stdout.write(`${JSON.stringify(fields)}\n`);
+const cpuMs = (/** @type {NodeJS.CpuUsage} */ since) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+};
+/** Peak resident set of this process over its whole life, MB. */
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+/** @param {number} i */
+function benchPod(i) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `bench-${i}`, namespace: 'bench', uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` },
+    spec: { restartPolicy: 'Always', containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }] },
+  };
+}
+
+/** @param {Record<string, number>} after @param {Record<string, number>} before */
+function callsBetween(after, before) {
+  /** @type {Record<string, number>} */
+  const out = {};
+  for (const [m, n] of Object.entries(after)) if (n - (before[m] ?? 0) > 0) out[m] = n - (before[m] ?? 0);
+  return out;
+}
+
+/**
+ * The kubelet's CRI client, counting the calls that start while no other call is in flight:
+ * those go one at a time (the PLEG inspects changed pods one after another), so their floor
+ * is the one-caller echo rate, not the concurrent one. Counting adds a counter per call.
+ * @template {{ runtime: object, image: object }} C
+ * @param {C} cri
+ * @returns {{ client: C, alone: () => number }}
+ */
+function countingLoneCalls(cri) {
+  let inFlight = 0;
+  let alone = 0;
+  /** @param {object} service */
+  const wrap = (service) =>
+    Object.fromEntries(
+      Object.entries(service).map(([name, fn]) => [
+        name,
+        /** @param {unknown[]} args */
+        (...args) => {
+          const result = fn(...args);
+          if (!(result instanceof Promise)) return result; // a server stream
+          if (inFlight === 0) alone++;
+          inFlight++;
+          return result.finally(() => inFlight--);
+        },
+      ]),
+    );
+  return { client: { ...cri, runtime: wrap(cri.runtime), image: wrap(cri.image) }, alone: () => alone };
+}
+
+/** @param {string} endpoint @param {number} pods @param {number} concurrency */
+async function kubelet(endpoint, pods, concurrency) {
+  // The simulated clock, started at the wall time so that the runtime's timestamps (its own
+  // real clock) and the kubelet's agree. See the benchmark's header for why it is simulated.
+  const clock = new SimClock({ start: Date.now() });
+  const bus = new TraceBus(clock, { keep: false });
+  const cri = createCriClient({ endpoint, clock, trace: bus.forSource('kubelet'), name: 'kubelet' });
+  await cri.waitForReady(10_000);
+  // The image is on the node already (as a node's `images:` in a scenario): what is measured is
+  // the kubelet's pod start, not a registry download.
+  const puller = createCriClient({ endpoint, clock: new RealClock(), name: 'preload' });
+  await puller.image.PullImage({ image: { image: 'busybox:1.36' } });
+  puller.close();
+  clock.start();
+  const counted = countingLoneCalls(cri);
+  // maxPods lifted: the real kubelet admits 110 by default.
+  const k = new Kubelet({ cri: counted.client, clock, trace: bus.forSource('kubelet'), nodeName: 'node-1', maxPods: pods + 10, maxConcurrentPodSyncs: concurrency });
+  await k.start();
+
+  /** @type {Set<string>} */
+  const ready = new Set();
+  // Only pod statuses are read: every other kind of trace event is counted but not built.
+  const done = new Promise((resolve) => {
+    const unsubscribe = bus.subscribe(
+      (/** @type {{ uid: string, status: { phase?: string, conditions?: Array<{ type: string, status: string }> } }} */ e) => {
+        const s = e.status;
+        if (s.phase === 'Running' && s.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.add(e.uid);
+        else ready.delete(e.uid);
+        if (ready.size === pods) {
+          unsubscribe();
+          resolve(undefined);
+        }
+      },
+      { kinds: ['pod.status'] },
+    );
+  });
+  report({ phase: 'measuring' });
+  const callsBefore = cri.callCounts();
+  const aloneBefore = counted.alone();
+  const started = performance.now();
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < pods; i++) k.addPod(benchPod(i));
+  await done;
+  const wallMs = performance.now() - started;
+  const cpu = cpuMs(cpu0);
+  const byMethod = callsBetween(cri.callCounts(), callsBefore);
+  const calls = Object.values(byMethod).reduce((a, b) => a + b, 0);
+  const callsAlone = counted.alone() - aloneBefore;
+  report({ phase: 'done', wallMs, cpuMs: cpu, calls, callsAlone, byMethod, peakRssMb: peakRssMb() });
+  k.stop();
+  await Promise.race([cri.idle(), new Promise((r) => setTimeout(r, 2000).unref())]);
+  cri.close();
+  clock.stop();
+}
+
+/** @param {string} endpoint @param {number} callers @param {number} calls */
+async function echo(endpoint, callers, calls) {
+  const clock = new RealClock();
+  const cri = createCriClient({ endpoint, clock, name: 'echo' });
+  await cri.waitForReady(10_000);
+  // The kubelet's pod start, method by method (the echo server answers each at once).
+  const mix = [
+    () => cri.runtime.RunPodSandbox({ config: { metadata: { name: 'p', namespace: 'bench', uid: 'u', attempt: 0 } } }),
+    () => cri.runtime.PodSandboxStatus({ podSandboxId: 'x' }),
+    () => cri.image.ImageStatus({ image: { image: 'busybox:1.36' } }),
+    () => cri.runtime.CreateContainer({ podSandboxId: 'x', config: { metadata: { name: 'app', attempt: 0 }, image: { image: 'busybox:1.36' } } }),
+    () => cri.runtime.StartContainer({ containerId: 'x' }),
+    () => cri.runtime.ListContainers({ filter: { labelSelector: { 'io.kubernetes.pod.uid': 'u' } } }),
+  ];
+  /** @param {number} n */
+  const once = async (n) => {
+    let next = 0;
+    const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    await Promise.all(
+      Array.from({ length: callers }, async () => {
+        while (next < n) await mix[next++ % mix.length]();
+      }),
+    );
+    return { wallMs: performance.now() - started, cpuMs: cpuMs(cpu0), calls: n };
+  };
+  await once(Math.min(2000, calls)); // warm-up: connection, JIT
+  report({ phase: 'measuring' });
+  const rounds = [await once(calls), await once(calls)];
+  report({ phase: 'done', rounds, peakRssMb: peakRssMb() });
+  cri.close();
+  clock.stop();
+}
+
+const [role, endpoint, a, b] = process.argv.slice(2);
+if (role === 'kubelet' && endpoint) await kubelet(endpoint, Number(a), Number(b));
+else if (role === 'echo' && endpoint) await echo(endpoint, Number(a), Number(b));
+else {
+  process.stderr.write('usage: kubelet-process.mjs kubelet <endpoint> <pods> <concurrency> | echo <endpoint> <callers> <calls>\n');
+  process.exit(2);
+}
