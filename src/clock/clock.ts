@@ -46,10 +46,20 @@ export interface Clock {
   detached<T>(fn: () => T): T;
 }
 
-export function abortError(): Error {
+/**
+ * One shared instance: callers only look at its name ('AbortError'), and a fresh Error per
+ * aborted sleep — the `sleep` of every container that is killed, a stop's deadline — spends
+ * most of its cost on a stack trace nobody reads. (The shell's process waits do the same.)
+ */
+const ABORT_ERROR: Error = (() => {
   const err = new Error('The operation was aborted');
   err.name = 'AbortError';
   return err;
+})();
+
+/** The error a sleep rejects with when its signal aborts. */
+export function abortError(): Error {
+  return ABORT_ERROR;
 }
 
 /** Format a clock time as RFC 3339 with nanoseconds, as containerd writes log timestamps. */

@@ -32,11 +32,37 @@ export interface CriServer {
 type UnaryFn = (req: unknown, ctx: CallContext) => Promise<unknown>;
 type StreamFn = (req: unknown, sink: { write(m: unknown): void; end(): void; signal: AbortSignal }, ctx: CallContext) => void;
 
-function callContext(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallContext {
-  const controller = new AbortController();
-  call.on('cancelled', () => controller.abort());
-  const id = call.metadata.get(CALL_ID_METADATA)[0];
-  return { callId: typeof id === 'string' ? id : undefined, signal: controller.signal };
+type ServerCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>;
+
+/**
+ * A call's context. Its abort signal is made the first time a handler asks for it (most
+ * handlers never do), and `settled()` stops listening once a unary call has its answer:
+ * grpc-js reports every finished call as 'cancelled' when its stream closes, and aborting
+ * then would tell nobody anything while costing a DOMException per call.
+ */
+class ServerCallContext implements CallContext {
+  readonly callId: string | undefined;
+  private controller: AbortController | undefined;
+  private readonly onCancelled = () => this.controller?.abort();
+
+  constructor(private readonly call: ServerCall) {
+    const id = call.metadata.get(CALL_ID_METADATA)[0];
+    this.callId = typeof id === 'string' ? id : undefined;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.call.cancelled) this.controller.abort();
+      else this.call.once('cancelled', this.onCancelled);
+    }
+    return this.controller.signal;
+  }
+
+  /** The call has been answered: a later 'cancelled' is the stream closing, not the caller giving up. */
+  settled(): void {
+    if (this.controller) this.call.removeListener('cancelled', this.onCancelled);
+  }
 }
 
 /** containerd answers a plain Go error with Unknown; crilab's handlers throw CriError for the rest. */
@@ -56,7 +82,7 @@ function bindHandlers(service: grpc.ServiceDefinition, handlers: Record<string, 
           call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: `method ${name} not implemented` });
           return;
         }
-        const ctx = callContext(call);
+        const ctx = new ServerCallContext(call);
         (handler as StreamFn)(call.request, { write: (m) => call.write(m), end: () => call.end(), signal: ctx.signal }, ctx);
       };
       continue;
@@ -67,9 +93,16 @@ function bindHandlers(service: grpc.ServiceDefinition, handlers: Record<string, 
         callback({ code: grpc.status.UNIMPLEMENTED, details: `method ${name} not implemented` });
         return;
       }
-      (handler as UnaryFn)(call.request, callContext(call)).then(
-        (res) => callback(null, res),
-        (err: unknown) => callback(toStatus(err)),
+      const ctx = new ServerCallContext(call);
+      (handler as UnaryFn)(call.request, ctx).then(
+        (res) => {
+          ctx.settled();
+          callback(null, res);
+        },
+        (err: unknown) => {
+          ctx.settled();
+          callback(toStatus(err));
+        },
       );
     };
   }

@@ -1,24 +1,26 @@
-import { createActor, type Actor, type AnyStateMachine, type EventFromLogic, type SnapshotFrom } from 'xstate';
+import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { TraceEmitter } from '../trace/bus.js';
 import { containerMachine, type ContainerContext } from './machines/container.machine.js';
 import { traceActor, type MachineInstanceMeta } from './machines/inspect.js';
+import { createMachineActor, type MachineActor } from './machines/machine-actor.js';
 import { pauseMachine } from './machines/pause.machine.js';
 import { sandboxMachine, type SandboxContext } from './machines/sandbox.machine.js';
 
 /**
- * Each sandbox, pause container and container of the runtime is driven by an xstate actor of
- * its machine: a handler changes a record's state only by sending the actor an event, reads the
- * state back from the actor's snapshot, and the trace's `machine.transition` events come from
- * watching the actor (traceActor), never from hand-written calls.
+ * Each sandbox, pause container and container of the runtime is driven by an actor of its
+ * machine (machine-actor.ts; xstate computes every transition): a handler changes a record's
+ * state only by sending the actor an event, reads the state back from the actor's snapshot,
+ * and the trace's `machine.transition` events come from watching the actor (traceActor), never
+ * from hand-written calls.
  */
 
-export type SandboxActor = Actor<typeof sandboxMachine>;
-export type PauseActor = Actor<typeof pauseMachine>;
-export type ContainerActor = Actor<typeof containerMachine>;
+export type SandboxActor = MachineActor<typeof sandboxMachine>;
+export type PauseActor = MachineActor<typeof pauseMachine>;
+export type ContainerActor = MachineActor<typeof containerMachine>;
 
 /** A running actor and how to stop watching it once its record is gone. */
 export interface TracedActor<M extends AnyStateMachine> {
-  actor: Actor<M>;
+  actor: MachineActor<M>;
   /** Stop tracing and stop the actor (the record was removed). */
   dispose(): void;
 }
@@ -31,8 +33,7 @@ export interface StartActorOptions<M extends AnyStateMachine> {
 }
 
 export function startTracedActor<M extends AnyStateMachine>(machine: M, opts: StartActorOptions<M>): TracedActor<M> {
-  const create = createActor as (m: AnyStateMachine, o: { id: string; snapshot?: unknown }) => Actor<M>;
-  const actor = create(machine, opts.snapshot ? { id: opts.meta.id, snapshot: opts.snapshot } : { id: opts.meta.id });
+  const actor = createMachineActor(machine, opts.meta.id, opts.snapshot);
   const stopTracing = opts.trace ? traceActor(actor, opts.trace, opts.meta, { initial: opts.snapshot === undefined }) : undefined;
   actor.start();
   return {
@@ -48,7 +49,7 @@ export function startTracedActor<M extends AnyStateMachine>(machine: M, opts: St
  * Send only to a live actor: a record's actor stops when it reaches its final state, and a
  * late exit (a process that ends after its record was removed) has nothing left to change.
  */
-export function sendTo<M extends AnyStateMachine>(actor: Actor<M>, event: EventFromLogic<M>): void {
+export function sendTo<M extends AnyStateMachine>(actor: MachineActor<M>, event: EventFromLogic<M>): void {
   if ((actor.getSnapshot() as { status: string }).status === 'active') actor.send(event);
 }
 

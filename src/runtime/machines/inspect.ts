@@ -1,4 +1,4 @@
-import type { AnyActorRef, AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
+import type { AnyActorRef, AnyStateMachine, EventObject, InspectionEvent, StateValue } from 'xstate';
 import type { MachineKind } from '../../trace/events.js';
 import type { TraceEmitter } from '../../trace/bus.js';
 
@@ -30,35 +30,42 @@ export function stateValueToString(value: StateValue): string {
 }
 
 /**
- * Watch `actor` through xstate's inspection API and emit a `machine.transition` trace event
- * each time its state changes. Call before `actor.start()` to see the initial state.
- * Returns a function that stops watching.
+ * Watch `actor` (through what it reports of itself, or xstate's inspection API for a plain
+ * xstate actor) and emit a `machine.transition` trace event each time its state changes. Call
+ * before `actor.start()` to see the initial state. Returns a function that stops watching.
  */
 export function traceActor(
-  actor: AnyActorRef,
+  actor: AnyActorRef | ObservableActor,
   trace: TraceEmitter,
   meta: MachineInstanceMeta,
   options: TraceActorOptions = {},
 ): () => void {
   let previous: string | null = null;
   let seenInitial = false;
-  const subscription = actor.system.inspect((insp: InspectionEvent) => {
-    if (insp.type !== '@xstate.snapshot' || insp.actorRef !== actor) return;
-    const snapshot = insp.snapshot as { value?: StateValue };
+  const onSnapshot = (snapshot: { value?: StateValue }, event: EventObject): void => {
     if (snapshot.value === undefined) return;
     const to = stateValueToString(snapshot.value);
     if (!seenInitial) {
       seenInitial = true;
       previous = to;
       if (options.initial === false) return;
-      trace.emit({ kind: 'machine.transition', ...metaFields(meta), from: null, to, event: insp.event.type });
+      trace.emit({ kind: 'machine.transition', ...metaFields(meta), from: null, to, event: event.type });
       return;
     }
     if (to === previous) return;
-    trace.emit({ kind: 'machine.transition', ...metaFields(meta), from: previous, to, event: insp.event.type });
+    trace.emit({ kind: 'machine.transition', ...metaFields(meta), from: previous, to, event: event.type });
     previous = to;
+  };
+  if ('observe' in actor) return actor.observe(onSnapshot);
+  const subscription = actor.system.inspect((insp: InspectionEvent) => {
+    if (insp.type === '@xstate.snapshot' && insp.actorRef === actor) onSnapshot(insp.snapshot as { value?: StateValue }, insp.event);
   });
   return () => subscription.unsubscribe();
+}
+
+/** An actor that reports its snapshots itself (the runtime's MachineActor, see machine-actor.ts). */
+export interface ObservableActor {
+  observe(listener: (snapshot: { value?: StateValue }, event: EventObject) => void): () => void;
 }
 
 function metaFields(meta: MachineInstanceMeta): { machine: MachineKind; id: string; label?: string } {

@@ -198,9 +198,7 @@ export class HostLocalIpam {
   getById(containerId: string, ifName: string): string[] {
     const match = `${containerId.trim()}${LINE_BREAK}${ifName}`;
     const legacy = containerId.trim();
-    return this.sortedReserved()
-      .filter(([, owner]) => owner === match || owner === legacy)
-      .map(([ip]) => formatIpv4(ip));
+    return this.reservedWhere((owner) => owner === match || owner === legacy).map(formatIpv4);
   }
 
   /**
@@ -318,14 +316,20 @@ export class HostLocalIpam {
     return [...this.reserved.entries()].sort(([a], [b]) => a - b);
   }
 
+  /**
+   * The reserved IPs whose owner matches, in address order (the order of host-local's files).
+   * Every ADD and DEL asks this about one container: only its few matches are sorted, not
+   * every reservation of the node.
+   */
+  private reservedWhere(pred: (owner: string) => boolean): number[] {
+    const found: number[] = [];
+    for (const [ip, owner] of this.reserved) if (pred(owner)) found.push(ip);
+    return found.length > 1 ? found.sort((a, b) => a - b) : found;
+  }
+
   private releaseWhere(pred: (owner: string) => boolean): string[] {
-    const released: string[] = [];
-    for (const [ip, owner] of this.sortedReserved()) {
-      if (pred(owner)) {
-        this.reserved.delete(ip);
-        released.push(formatIpv4(ip));
-      }
-    }
-    return released;
+    const ips = this.reservedWhere(pred);
+    for (const ip of ips) this.reserved.delete(ip);
+    return ips.map(formatIpv4);
   }
 }

@@ -24,7 +24,8 @@ export function parseIpv4(text: string): number {
 }
 
 export function formatIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+  // Spelled out: every CNI ADD and DEL formats a few addresses.
+  return `${Math.floor(value / 0x1000000) % 256}.${Math.floor(value / 0x10000) % 256}.${Math.floor(value / 0x100) % 256}.${Math.floor(value) % 256}`;
 }
 
 export function maskOf(prefixLength: number): number {

@@ -1,6 +1,6 @@
-import { createActor, type ActorRefFrom } from 'xstate';
 import type { TraceEmitter } from '../../trace/bus.js';
 import { traceActor } from '../machines/inspect.js';
+import { createMachineActor, type MachineActor } from '../machines/machine-actor.js';
 import { netnsMachine, type NetnsState } from '../machines/netns.machine.js';
 import type { RuntimeRandom } from '../random.js';
 
@@ -49,7 +49,7 @@ interface Entry {
   path: string;
   sandboxId: string;
   interfaces: NetnsInterface[];
-  actor: ActorRefFrom<typeof netnsMachine>;
+  actor: MachineActor<typeof netnsMachine>;
   stopTracing: () => void;
 }
 
@@ -82,7 +82,7 @@ export class NetnsRegistry {
       name = atPath ? atPath.slice(atPath.lastIndexOf('/') + 1) : `${NETNS_NAME_PREFIX}${this.random.uuidLayoutHex()}`;
       path = atPath ?? `${this.mountDir}/${name}`;
     } while (!atPath && this.byPath.has(path)); // containerd opens the file O_EXCL; a clash would be an error there
-    const actor = createActor(netnsMachine);
+    const actor = createMachineActor(netnsMachine, name);
     const stopTracing = this.trace
       ? traceActor(actor, this.trace, label === undefined ? { machine: 'netns', id: name } : { machine: 'netns', id: name, label })
       : () => {};

@@ -23,8 +23,34 @@ export interface ContainerFs {
 /** The null device: reads empty, swallows writes (`>/dev/null`). */
 export const DEV_NULL = '/dev/null';
 
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/**
+ * Is `path` already what normalizePath would return: absolute, no empty, `.` or `..`
+ * segment, no trailing slash? Most paths are (the runtime's own, PATH lookups, the overlay's
+ * second look at a path it normalised), and every file operation normalises.
+ */
+function isNormalAbsolute(path: string): boolean {
+  if (path.charCodeAt(0) !== SLASH) return false;
+  const n = path.length;
+  if (n === 1) return true;
+  for (let i = 0; i < n; i++) {
+    if (path.charCodeAt(i) !== SLASH) continue;
+    // A segment starts at i + 1: it must not be empty, `.` or `..` (NaN past the end).
+    const a = path.charCodeAt(i + 1);
+    if (a === SLASH || i + 1 === n) return false;
+    if (a !== DOT) continue;
+    const b = path.charCodeAt(i + 2);
+    if (b === SLASH || i + 2 === n) return false;
+    if (b === DOT && (i + 3 === n || path.charCodeAt(i + 3) === SLASH)) return false;
+  }
+  return true;
+}
+
 /** Normalise an absolute path: collapse `//`, `.` and `..`; no trailing slash (except `/`). */
 export function normalizePath(path: string, cwd = '/'): string {
+  if (isNormalAbsolute(path)) return path;
   const joined = path.startsWith('/') ? path : `${cwd}/${path}`;
   const out: string[] = [];
   for (const seg of joined.split('/')) {

@@ -62,7 +62,20 @@ function fromFile(path: string, content: string, argv: string[], fs: ContainerFs
 
 /** Run `target` as the program of `proc` (a fresh process, or one that exec'd). */
 export function runInProc(proc: Proc, target: ExecTarget, ctx: Omit<ProgramContext, 'argv' | 'proc' | 'appletName'>): void {
-  const full: ProgramContext = { ...ctx, argv: target.argv, proc, appletName: baseName(target.argv[0] ?? '') };
+  // Spelled out rather than spread: V8 copies a spread of these differently-shaped contexts
+  // through its slow path, and every container and pause process starts here.
+  const full: ProgramContext = {
+    argv: target.argv,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    fs: ctx.fs,
+    clock: ctx.clock,
+    proc,
+    stdin: ctx.stdin,
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    appletName: baseName(target.argv[0] ?? ''),
+  };
   target.program(full).then(
     (code) => proc.exit(code),
     (err: unknown) => {

@@ -37,7 +37,12 @@ export class Proc {
   readonly children = new Set<Proc>();
   readonly exited: Promise<ProcessExit>;
   private resolveExit!: (e: ProcessExit) => void;
-  private readonly controller = new AbortController();
+  /**
+   * Made the first time a program asks for `signal`. Many never do (pause waits on `exited`),
+   * and an AbortSignal is costly to make: Node builds one even to abort a controller whose
+   * signal nobody took.
+   */
+  private controller: AbortController | undefined;
   private readonly dispositions = new Map<SignalName, Disposition>();
   private result: ProcessExit | undefined;
 
@@ -59,6 +64,10 @@ export class Proc {
 
   /** Aborted when the process has exited or was killed. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.result) this.controller.abort(PROCESS_EXITED);
+    }
     return this.controller.signal;
   }
 
@@ -113,7 +122,7 @@ export class Proc {
     this.result = e;
     // A plain reason: without one, abort() builds a DOMException with a stack trace, and every
     // process of every container ends this way.
-    this.controller.abort(PROCESS_EXITED);
+    this.controller?.abort(PROCESS_EXITED);
     this.ns.procs.delete(this.pid);
     this.parent?.children.delete(this);
     // When PID 1 dies the kernel kills every other process of the namespace; for an exec'd
@@ -173,7 +182,7 @@ const ABORT_ERROR: Error = (() => {
   return err;
 })();
 
-function abortErr(): Error {
+export function abortErr(): Error {
   return ABORT_ERROR;
 }
 

@@ -87,15 +87,32 @@ export function startProcess(spec: ProcessSpec): SimProcess {
     stdout: (d) => proc.alive && emit('stdout', d),
     stderr: (d) => proc.alive && emit('stderr', d),
   });
-  return {
-    exited: proc.exited,
-    kill: (signal) => void proc.deliver(signal),
-    get running() {
-      return proc.alive;
-    },
-    pid: proc.pid,
-    pids,
-  };
+  return new ProcessHandle(proc, pids);
+}
+
+/**
+ * What startProcess hands out. A class rather than an object literal with a `running`
+ * getter, which V8 builds through its slow path on every process start.
+ */
+class ProcessHandle implements SimProcess {
+  readonly exited: Promise<ProcessExit>;
+  readonly pid: number;
+
+  constructor(
+    private readonly proc: Proc,
+    readonly pids: PidNamespace,
+  ) {
+    this.exited = proc.exited;
+    this.pid = proc.pid;
+  }
+
+  get running(): boolean {
+    return this.proc.alive;
+  }
+
+  kill(signal: KillSignal): void {
+    this.proc.deliver(signal);
+  }
 }
 
 export interface RunResult {

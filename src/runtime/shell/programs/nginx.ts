@@ -1,4 +1,5 @@
 import { execProgram, lookupCommand } from '../launcher.js';
+import { abortErr } from '../proc.js';
 import type { ProgramContext } from '../program.js';
 import { signalNumber, type SignalName } from '../signals.js';
 
@@ -80,7 +81,8 @@ export async function nginxMain(ctx: ProgramContext): Promise<number> {
       resolve(0);
     };
     for (const sig of ['SIGQUIT', 'SIGTERM', 'SIGINT'] as const) ctx.proc.setDisposition(sig, stop);
-    ctx.proc.signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true });
+    // The process is gone (SIGKILL): end with the shared AbortError, which nobody reads.
+    ctx.proc.signal.addEventListener('abort', () => reject(abortErr()), { once: true });
   });
 }
 

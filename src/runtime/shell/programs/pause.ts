@@ -1,3 +1,4 @@
+import { abortErr } from '../proc.js';
 import type { ProgramContext } from '../program.js';
 import { SIGNAL_DESCRIPTIONS, type SignalName } from '../signals.js';
 
@@ -22,6 +23,8 @@ export async function pauseMain(ctx: ProgramContext): Promise<number> {
     };
     ctx.proc.setDisposition('SIGINT', down);
     ctx.proc.setDisposition('SIGTERM', down);
-    ctx.proc.signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true });
+    // Killed (SIGKILL): end with the shared AbortError, which nobody reads. Waiting on the
+    // exit rather than on `proc.signal` spares every sandbox an AbortSignal.
+    void ctx.proc.exited.then(() => reject(abortErr()));
   });
 }

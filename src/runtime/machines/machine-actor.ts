@@ -1,0 +1,294 @@
+import {
+  createActor,
+  initialTransition,
+  type Actor,
+  type ActorScope,
+  type AnyActorRef,
+  type AnyStateMachine,
+  type EventFromLogic,
+  type EventObject,
+  type ExecutableActionObject,
+  type InspectionEvent,
+  type Snapshot,
+  type SnapshotFrom,
+} from 'xstate';
+
+/**
+ * The actors that drive the runtime's records: one per sandbox, pause container, container and
+ * network namespace, several per RunPodSandbox. A machine's actor is what the runtime sends
+ * events to and reads its state from; xstate computes every transition.
+ *
+ * xstate's own Actor is built for machines that invoke, spawn and schedule: each one gets an
+ * actor system of its own (maps, a weak map, a scheduler, a dozen closures) and works out its
+ * initial state from scratch. That made it about a quarter of the runtime's CPU per pod
+ * lifecycle, most of it garbage. The runtime's machines need none of it: they are flat, and
+ * their actions are `assign`s and the runtime's own effects. For such a machine, `LeanActor`
+ * runs xstate's transition function (`machine.transition`, what xstate's Actor runs per event)
+ * on a snapshot it keeps, executes the actions xstate hands it as they come (as xstate's Actor
+ * does), queues an event sent from inside an action until the current one is done (as
+ * xstate's mailbox does), and starts from the machine's initial state worked out once. Any
+ * other machine (one that invokes, has delayed transitions or uses another built-in action)
+ * gets xstate's Actor, so nothing depends on the lean one being complete.
+ */
+export interface MachineActor<M extends AnyStateMachine> {
+  readonly id: string;
+  /** Start: the first snapshot is reported to observers with the event `xstate.init`. */
+  start(): void;
+  send(event: EventFromLogic<M>): void;
+  getSnapshot(): SnapshotFrom<M>;
+  /** Stop processing events (the record was removed). */
+  stop(): void;
+  /**
+   * Be told of every snapshot the actor takes from its start on, with the event that led to
+   * it (what xstate's inspection API reports as `@xstate.snapshot`). Returns how to stop.
+   */
+  observe(listener: SnapshotListener<M>): () => void;
+}
+
+export type SnapshotListener<M extends AnyStateMachine> = (snapshot: SnapshotFrom<M>, event: EventObject) => void;
+
+/**
+ * Create the actor of a record's machine, in the machine's initial state or in `snapshot` (a
+ * state recovered after a runtime restart). Not started yet: observe it first to see its
+ * initial state.
+ */
+export function createMachineActor<M extends AnyStateMachine>(machine: M, id: string, snapshot?: SnapshotFrom<M>): MachineActor<M> {
+  const lean = leanSupport(machine);
+  return lean ? new LeanActor(machine, lean, id, snapshot) : new XstateActor(machine, id, snapshot);
+}
+
+// ---- Which machines the lean actor runs --------------------------------------------------
+
+interface LeanSupport {
+  /** The machine's initial snapshot, shared by its actors (undefined when it must be worked out per actor). */
+  initial: Snapshot<unknown> | undefined;
+  /** An actor system for the scope xstate's functions are given; nothing registers in it. */
+  system: Actor<AnyStateMachine>['system'];
+}
+
+const support = new WeakMap<AnyStateMachine, LeanSupport | null>();
+
+function leanSupport(machine: AnyStateMachine): LeanSupport | undefined {
+  let s = support.get(machine);
+  if (s === undefined) {
+    s = isLeanMachine(machine) ? { initial: reusableInitialSnapshot(machine), system: createActor(machine).system } : null;
+    support.set(machine, s);
+  }
+  return s ?? undefined;
+}
+
+/** The type xstate gives its `assign` action; every other built-in action needs an actor system. */
+const ASSIGN_ACTION = 'xstate.assign';
+
+/**
+ * A machine the lean actor can run: nothing invoked, no delayed transitions, and every action
+ * either the machine's own function or an `assign` (xstate's other built-in actions raise,
+ * send, spawn, log or emit through an actor system).
+ */
+function isLeanMachine(machine: AnyStateMachine): boolean {
+  const actionOk = (action: unknown): boolean => {
+    const name = typeof action === 'string' ? action : typeof action === 'object' && action !== null && 'type' in action ? String(action.type) : undefined;
+    const impl: unknown = name !== undefined ? machine.implementations.actions[name] : action;
+    if (impl === undefined) return true; // an action nobody implemented does nothing
+    if (typeof impl !== 'function') return false;
+    return !('resolve' in impl) || (impl as { type?: unknown }).type === ASSIGN_ACTION;
+  };
+  const nodes = [machine.root];
+  for (let node = nodes.pop(); node; node = nodes.pop()) {
+    if (node.invoke.length > 0 || node.after.length > 0) return false;
+    const actions: unknown[] = [...node.entry, ...node.exit];
+    for (const defs of node.transitions.values()) for (const def of defs) actions.push(...def.actions);
+    for (const def of node.always ?? []) actions.push(...def.actions);
+    if (!actions.every(actionOk)) return false;
+    nodes.push(...Object.values(node.states));
+  }
+  return typeof machine.config.context !== 'function';
+}
+
+/**
+ * The machine's initial snapshot, when it is the same for every actor: a constant context and
+ * an initial transition that runs no actions. Working it out is most of what creating an actor
+ * would cost, and xstate never changes a snapshot (each transition makes a new one), so one
+ * serves every actor of the machine.
+ */
+function reusableInitialSnapshot(machine: AnyStateMachine): Snapshot<unknown> | undefined {
+  const [snapshot, actions] = initialTransition(machine);
+  return actions.length === 0 && snapshot.status === 'active' ? snapshot : undefined;
+}
+
+// ---- The lean actor ------------------------------------------------------------------------
+
+const INIT_EVENT: EventObject = { type: 'xstate.init' };
+const STOP_EVENT: EventObject = { type: 'xstate.stop' };
+
+type Status = 'new' | 'running' | 'stopped';
+
+class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
+  private snapshot: SnapshotFrom<M>;
+  private status: Status = 'new';
+  private readonly scope: ActorScope<SnapshotFrom<M>, EventFromLogic<M>>;
+  /** Events sent before start or while an event is being processed, in order. */
+  private readonly queue: EventObject[] = [];
+  private processing = false;
+  private listeners: Array<SnapshotListener<M>> | undefined;
+  private deferred: Array<() => void> | undefined;
+
+  constructor(
+    private readonly machine: M,
+    lean: LeanSupport,
+    readonly id: string,
+    snapshot: SnapshotFrom<M> | undefined,
+  ) {
+    this.scope = {
+      // Actions get the actor as `self` (the runtime's effects read `self.id`); xstate itself
+      // only uses `self` for built-in actions a lean machine does not have.
+      self: this as unknown as AnyActorRef,
+      id,
+      sessionId: id,
+      logger: console.log,
+      defer: (fn) => (this.deferred ??= []).push(fn),
+      emit: () => {
+        throw new Error(`machine ${machine.id}: emit needs xstate's Actor`);
+      },
+      system: lean.system,
+      stopChild: () => {
+        throw new Error(`machine ${machine.id}: child actors need xstate's Actor`);
+      },
+      // Run each action as the transition produces it once started, and the initial state's
+      // actions at start, as xstate's Actor does.
+      actionExecutor: (action: ExecutableActionObject) => {
+        if (this.status === 'running') action.exec?.(action.info, action.params);
+        else (this.deferred ??= []).push(() => action.exec?.(action.info, action.params));
+      },
+    };
+    // A recovered state is restored as xstate's Actor restores it.
+    this.snapshot = (
+      snapshot !== undefined
+        ? machine.restoreSnapshot(snapshot, this.scope)
+        : (lean.initial ?? machine.getInitialSnapshot(this.scope, undefined))
+    ) as SnapshotFrom<M>;
+  }
+
+  getSnapshot(): SnapshotFrom<M> {
+    return this.snapshot;
+  }
+
+  observe(listener: SnapshotListener<M>): () => void {
+    (this.listeners ??= []).push(listener);
+    return () => {
+      const i = this.listeners?.indexOf(listener) ?? -1;
+      if (i >= 0) this.listeners!.splice(i, 1);
+    };
+  }
+
+  start(): void {
+    if (this.status !== 'new') return;
+    this.status = 'running';
+    // Events sent while the first snapshot is reported wait for it, as in xstate's mailbox.
+    this.processing = true;
+    try {
+      this.machine.start(this.snapshot);
+      this.update(this.snapshot, INIT_EVENT);
+    } finally {
+      this.processing = false;
+    }
+    this.drain();
+  }
+
+  send(event: EventFromLogic<M>): void {
+    if (this.status === 'stopped') return;
+    this.queue.push(event);
+    if (this.status === 'running') this.drain();
+  }
+
+  stop(): void {
+    if (this.status === 'stopped') return;
+    this.queue.length = 0;
+    // xstate's Actor stops a running machine with the `xstate.stop` event (its children too).
+    if (this.status === 'running' && (this.snapshot as Snapshot<unknown>).status === 'active') this.transition(STOP_EVENT);
+    this.status = 'stopped';
+  }
+
+  private drain(): void {
+    if (this.processing) return; // sent from inside an action: after the current event
+    this.processing = true;
+    try {
+      for (let event = this.queue.shift(); event; event = this.queue.shift()) {
+        if (this.status !== 'running') break;
+        this.transition(event);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private transition(event: EventObject): void {
+    let next: SnapshotFrom<M>;
+    try {
+      next = this.machine.transition(this.snapshot, event, this.scope) as SnapshotFrom<M>;
+    } catch (err) {
+      // As xstate's Actor: the actor is in error and stops; the error is reported, not thrown at the sender.
+      this.snapshot = { ...(this.snapshot as object), status: 'error', error: err } as SnapshotFrom<M>;
+      this.status = 'stopped';
+      this.queue.length = 0;
+      setTimeout(() => {
+        throw err;
+      });
+      return;
+    }
+    this.update(next, event);
+  }
+
+  private update(snapshot: SnapshotFrom<M>, event: EventObject): void {
+    this.snapshot = snapshot;
+    const deferred = this.deferred;
+    if (deferred) {
+      this.deferred = undefined;
+      for (const fn of deferred) fn();
+    }
+    // A final state (or an error) ends the actor, as it ends xstate's.
+    if ((snapshot as Snapshot<unknown>).status !== 'active') {
+      this.status = 'stopped';
+      this.queue.length = 0;
+    }
+    if (this.listeners) for (const listener of [...this.listeners]) listener(snapshot, event);
+  }
+}
+
+// ---- xstate's Actor, for any other machine -----------------------------------------------
+
+class XstateActor<M extends AnyStateMachine> implements MachineActor<M> {
+  private readonly actor: Actor<M>;
+
+  constructor(machine: M, id: string, snapshot: SnapshotFrom<M> | undefined) {
+    const create = createActor as (m: AnyStateMachine, o: { id: string; snapshot?: unknown }) => Actor<M>;
+    this.actor = create(machine, snapshot !== undefined ? { id, snapshot } : { id });
+  }
+
+  get id(): string {
+    return this.actor.id;
+  }
+
+  start(): void {
+    this.actor.start();
+  }
+
+  send(event: EventFromLogic<M>): void {
+    this.actor.send(event);
+  }
+
+  getSnapshot(): SnapshotFrom<M> {
+    return this.actor.getSnapshot();
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
+
+  observe(listener: SnapshotListener<M>): () => void {
+    const subscription = this.actor.system.inspect((insp: InspectionEvent) => {
+      if (insp.type === '@xstate.snapshot' && insp.actorRef === this.actor) listener(insp.snapshot as SnapshotFrom<M>, insp.event);
+    });
+    return () => subscription.unsubscribe();
+  }
+}
