@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
+import { PACKAGE_ROOT } from '../package-root.js';
 import type { ProtoGrpcType } from './generated/api.js';
 
 /**
@@ -38,14 +38,11 @@ export interface LoadedCri {
 
 let cached: LoadedCri | undefined;
 
-/** Where api.proto lives, from src/cri (tsx, vitest) or dist/cri (built). */
+/** Where api.proto lives: proto/ at crilab's package root. */
 export function protoPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const up of ['../..', '../../..']) {
-    const p = join(here, up, 'proto/runtime/v1/api.proto');
-    if (existsSync(p)) return p;
-  }
-  throw new Error(`crilab: cannot find proto/runtime/v1/api.proto near ${here}`);
+  const p = join(PACKAGE_ROOT, 'proto/runtime/v1/api.proto');
+  if (!existsSync(p)) throw new Error(`crilab: cannot find proto/runtime/v1/api.proto in ${PACKAGE_ROOT}`);
+  return p;
 }
 
 /** Load the CRI v1 proto once per process. */

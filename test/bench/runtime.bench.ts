@@ -24,6 +24,7 @@ import { createCriClient, type CriClient } from '../../src/cri/client.js';
 import { SimRuntime } from '../../src/runtime/sim-runtime.js';
 import type { BenchReport } from './main.js';
 import { startEchoServer } from './echo-server.js';
+import { CALLS_PER_POD_LIFECYCLE, podLifecycle } from '../integration/pod-lifecycle.js';
 
 export const name = 'simulated runtime vs bare gRPC echo server';
 
@@ -31,7 +32,7 @@ const CLIENTS = 32;
 const LIFECYCLES_PER_CLIENT = Number(process.env['CRILAB_BENCH_LIFECYCLES'] ?? 10);
 /** Pairs of rounds (one of each server). */
 const ROUNDS = Number(process.env['CRILAB_BENCH_ROUNDS'] ?? 7);
-const CALLS_PER_LIFECYCLE = 7;
+const CALLS_PER_LIFECYCLE = CALLS_PER_POD_LIFECYCLE;
 
 let round = 0;
 
@@ -47,18 +48,7 @@ async function load(clients: CriClient[]): Promise<Rate> {
   await Promise.all(
     clients.map(async (cri, i) => {
       for (let n = 0; n < LIFECYCLES_PER_CLIENT; n++) {
-        const config = { metadata: { name: `b${r}-${i}-${n}`, namespace: 'bench', uid: `u${r}-${i}-${n}`, attempt: 0 } };
-        const { podSandboxId } = await cri.runtime.RunPodSandbox({ config });
-        const { containerId } = await cri.runtime.CreateContainer({
-          podSandboxId,
-          config: { metadata: { name: 'app', attempt: 0 }, image: { image: 'busybox:1.36' }, command: ['sleep', '3600'] },
-          sandboxConfig: config,
-        });
-        await cri.runtime.StartContainer({ containerId });
-        await cri.runtime.StopContainer({ containerId, timeout: 0 });
-        await cri.runtime.RemoveContainer({ containerId });
-        await cri.runtime.StopPodSandbox({ podSandboxId });
-        await cri.runtime.RemovePodSandbox({ podSandboxId });
+        await podLifecycle(cri.runtime, { metadata: { name: `b${r}-${i}-${n}`, namespace: 'bench', uid: `u${r}-${i}-${n}`, attempt: 0 } });
       }
     }),
   );

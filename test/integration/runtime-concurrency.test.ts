@@ -8,6 +8,7 @@ import type { ImageServiceApi, RuntimeServiceApi } from '../../src/cri/types.js'
 import { isAllowedTransition, isRuntimeMachineKind } from '../../src/runtime/machines/index.js';
 import { SimRuntime } from '../../src/runtime/sim-runtime.js';
 import { TraceBus } from '../../src/trace/bus.js';
+import { podLifecycle } from './pod-lifecycle.js';
 
 /**
  * The acceptance load: 32 clients, each running 200 whole pod lifecycles, all at once. Over
@@ -60,17 +61,7 @@ async function lifecycles(clients: Cri[], count: number): Promise<void> {
           labels: { client: String(i) },
           linux: { securityContext: { namespaceOptions: { pid: 'CONTAINER' as const } } },
         };
-        const { podSandboxId } = await cri.runtime.RunPodSandbox({ config });
-        const { containerId } = await cri.runtime.CreateContainer({
-          podSandboxId,
-          config: { metadata: { name: 'app', attempt: 0 }, image: { image: 'busybox:1.36' }, command: ['sleep', '3600'] },
-          sandboxConfig: config,
-        });
-        await cri.runtime.StartContainer({ containerId });
-        await cri.runtime.StopContainer({ containerId, timeout: 0 });
-        await cri.runtime.RemoveContainer({ containerId });
-        await cri.runtime.StopPodSandbox({ podSandboxId });
-        await cri.runtime.RemovePodSandbox({ podSandboxId });
+        await podLifecycle(cri.runtime, config);
       }
     }),
   );

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { runUi } from '../../src/ui/run-ui.js';
+import { runUi, type RunUiOptions } from '../../src/ui/run-ui.js';
 import { sessionFromEvents } from '../../src/ui/session.js';
 import { firstPodEvents } from './fixtures/first-pod-events.js';
 import { settle, until } from './helpers.js';
@@ -37,16 +37,22 @@ class FakeStdin extends EventEmitter {
   }
 }
 
+/** runUi on the first-pod fixture in a fake terminal, with options on top of the test defaults. */
+function openUi(extra: Partial<RunUiOptions> = {}, stdout = new FakeStdout()) {
+  const stdin = new FakeStdin();
+  const done = runUi(sessionFromEvents('First pod', 'sim', firstPodEvents()), {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    color: false,
+    patchConsole: false,
+    ...extra,
+  });
+  return { stdout, stdin, done };
+}
+
 describe('runUi', () => {
   it('uses the alternate screen, hides the cursor, and restores both when q is pressed', async () => {
-    const stdout = new FakeStdout();
-    const stdin = new FakeStdin();
-    const done = runUi(sessionFromEvents('First pod', 'sim', firstPodEvents()), {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      color: false,
-      patchConsole: false,
-    });
+    const { stdout, stdin, done } = openUi();
     await until(() => stdout.written.includes('step 0/6'));
     expect(stdout.written.startsWith('\u001B[?1049h\u001B[?25l')).toBe(true);
     expect(stdout.written).toContain('step 0/6');
@@ -65,14 +71,7 @@ describe('runUi', () => {
   });
 
   it('exits 130 on SIGINT and still restores the terminal', async () => {
-    const stdout = new FakeStdout();
-    const stdin = new FakeStdin();
-    const done = runUi(sessionFromEvents('First pod', 'sim', firstPodEvents()), {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      color: false,
-      patchConsole: false,
-    });
+    const { stdout, done } = openUi();
     await settle();
     process.emit('SIGINT', 'SIGINT');
     await expect(done).resolves.toEqual({ exitCode: 130 });
@@ -80,15 +79,9 @@ describe('runUi', () => {
   });
 
   it('writes no screen-switching codes when stdout is not a terminal', async () => {
-    const stdout = new FakeStdout();
-    stdout.isTTY = false;
-    const stdin = new FakeStdin();
-    const done = runUi(sessionFromEvents('First pod', 'sim', firstPodEvents()), {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      color: false,
-      patchConsole: false,
-    });
+    const notATerminal = new FakeStdout();
+    notATerminal.isTTY = false;
+    const { stdout, stdin, done } = openUi({}, notATerminal);
     await settle();
     stdin.type('q');
     await expect(done).resolves.toEqual({ exitCode: 0 });
@@ -96,22 +89,20 @@ describe('runUi', () => {
   });
 
   it('calls onDrawn after the first frame, loads machine shapes after it, and closes when aborted', async () => {
-    const stdout = new FakeStdout();
-    const stdin = new FakeStdin();
     const order: string[] = [];
     const abort = new AbortController();
-    const done = runUi(sessionFromEvents('First pod', 'sim', firstPodEvents()), {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      color: false,
-      patchConsole: false,
-      onDrawn: () => order.push(`drawn: frame on screen = ${stdout.written.includes('step 0/6')}`),
-      machines: async () => {
-        order.push('machines loaded');
-        return {};
+    const stdout = new FakeStdout();
+    const { done } = openUi(
+      {
+        onDrawn: () => order.push(`drawn: frame on screen = ${stdout.written.includes('step 0/6')}`),
+        machines: async () => {
+          order.push('machines loaded');
+          return {};
+        },
+        signal: abort.signal,
       },
-      signal: abort.signal,
-    });
+      stdout,
+    );
     await until(() => order.length === 2);
     expect(order).toEqual(['drawn: frame on screen = true', 'machines loaded']);
     abort.abort();

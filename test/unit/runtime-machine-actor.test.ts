@@ -45,13 +45,17 @@ interface Run {
   effects: string[];
 }
 
-/** Send `events` (stopping the actor before event `stopAt`), noting what each actor reports. */
-function runLean(machine: AnyStateMachine, events: EventObject[], stopAt: number, log: string[]): Run {
-  log.length = 0;
-  const observed: unknown[] = [];
+/** What both kinds of actor offer for the comparison. */
+interface Driven {
+  start(): void;
+  stop(): void;
+  send(event: EventObject): void;
+  getSnapshot(): { value: unknown; context: unknown; status: string };
+}
+
+/** Send `events` (stopping the actor before event `stopAt`), noting the snapshot after each. */
+function drive(actor: Driven, events: EventObject[], stopAt: number): unknown[] {
   const after: unknown[] = [];
-  const actor = createMachineActor(machine, 'a1');
-  actor.observe((s, e) => observed.push([s.value, s.status, e.type]));
   actor.start();
   events.forEach((e, i) => {
     if (i === stopAt) actor.stop();
@@ -59,13 +63,21 @@ function runLean(machine: AnyStateMachine, events: EventObject[], stopAt: number
     const s = actor.getSnapshot();
     after.push([s.value, s.context, s.status]);
   });
+  return after;
+}
+
+function runLean(machine: AnyStateMachine, events: EventObject[], stopAt: number, log: string[]): Run {
+  log.length = 0;
+  const observed: unknown[] = [];
+  const actor = createMachineActor(machine, 'a1');
+  actor.observe((s, e) => observed.push([s.value, s.status, e.type]));
+  const after = drive(actor as unknown as Driven, events, stopAt);
   return { observed, after, effects: [...log] };
 }
 
 function runXstate(machine: AnyStateMachine, events: EventObject[], stopAt: number, log: string[]): Run {
   log.length = 0;
   const observed: unknown[] = [];
-  const after: unknown[] = [];
   const actor = createActor(machine, { id: 'a1' });
   actor.system.inspect((insp) => {
     if (insp.type === '@xstate.snapshot' && insp.actorRef === actor) {
@@ -73,13 +85,7 @@ function runXstate(machine: AnyStateMachine, events: EventObject[], stopAt: numb
       observed.push([s.value, s.status, insp.event.type]);
     }
   });
-  actor.start();
-  events.forEach((e, i) => {
-    if (i === stopAt) actor.stop();
-    actor.send(e);
-    const s = actor.getSnapshot();
-    after.push([s.value, s.context, s.status]);
-  });
+  const after = drive(actor as unknown as Driven, events, stopAt);
   return { observed, after, effects: [...log] };
 }
 

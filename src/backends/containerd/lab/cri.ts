@@ -5,30 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The package root (the directory with crilab's package.json), found from this file. */
-export function packageRoot(): string | undefined {
-  let d = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = path.join(d, 'package.json');
-    if (fs.existsSync(pj)) {
-      try {
-        if ((JSON.parse(fs.readFileSync(pj, 'utf8')) as { name?: string }).name === 'crilab') return d;
-      } catch {
-        /* keep looking */
-      }
-    }
-    const up = path.dirname(d);
-    if (up === d) return undefined;
-    d = up;
-  }
-}
+import { PACKAGE_ROOT } from '../../../package-root.js';
 
 export function criProtoPath(): string | undefined {
-  const root = packageRoot();
-  const p = root && path.join(root, 'proto', 'runtime', 'v1', 'api.proto');
-  return p && fs.existsSync(p) ? p : undefined;
+  const p = path.join(PACKAGE_ROOT, 'proto', 'runtime', 'v1', 'api.proto');
+  return fs.existsSync(p) ? p : undefined;
 }
 
 type Unary = (req: object, meta: unknown, opts: { deadline: Date }, cb: (err: Error | null, res: any) => void) => void;
