@@ -8,7 +8,7 @@
  */
 
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
-import type { AnyActorRef } from 'xstate';
+import type { MachineActor } from '../machines/machine-actor.js';
 import type { TraceEmitter } from '../trace/bus.js';
 import { formatGoDuration } from './backoff.js';
 import { containerRestartMachine, type ContainerRestartContext } from './machines/container-restart.machine.js';
@@ -44,8 +44,8 @@ function restartPolicyOf(pod: Pod, container: Container, isInit: boolean): Resta
 }
 
 export class PodMachines implements ContainerObserver {
-  private readonly restarts = new Map<string, AnyActorRef>();
-  private readonly pulls = new Map<string, AnyActorRef>();
+  private readonly restarts = new Map<string, MachineActor<typeof containerRestartMachine>>();
+  private readonly pulls = new Map<string, MachineActor<typeof imagePullMachine>>();
   private stopped = false;
 
   constructor(
@@ -61,7 +61,7 @@ export class PodMachines implements ContainerObserver {
     this.pod = pod;
   }
 
-  private restartActor(name: string): AnyActorRef | undefined {
+  private restartActor(name: string): MachineActor<typeof containerRestartMachine> | undefined {
     if (this.stopped) return undefined;
     let a = this.restarts.get(name);
     if (a) return a;
@@ -86,7 +86,7 @@ export class PodMachines implements ContainerObserver {
     return a;
   }
 
-  private pullActor(image: string, pullPolicy: ImagePullPolicy): AnyActorRef | undefined {
+  private pullActor(image: string, pullPolicy: ImagePullPolicy): MachineActor<typeof imagePullMachine> | undefined {
     if (this.stopped) return undefined;
     let a = this.pulls.get(image);
     if (a) return a;

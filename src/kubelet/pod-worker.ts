@@ -1,6 +1,6 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { AnyActorRef } from 'xstate';
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { MachineActor } from '../machines/machine-actor.js';
 import type { TraceEmitter } from '../trace/bus.js';
 import {
   backOffOnTransientErrorPeriodMs,
@@ -75,7 +75,7 @@ export interface PodWorkerDeps {
  * sync loop skips its iterations upstream.
  */
 export class PodWorker {
-  readonly actor: AnyActorRef;
+  readonly actor: MachineActor<typeof podWorkerMachine>;
   readonly machines: PodMachines;
   private lastSyncMs = -1;
   private wakeTimer: TimerHandle | undefined;

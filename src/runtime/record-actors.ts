@@ -2,7 +2,7 @@ import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { TraceEmitter } from '../trace/bus.js';
 import { containerMachine, type ContainerContext } from './machines/container.machine.js';
 import { traceActor, type MachineInstanceMeta } from './machines/inspect.js';
-import { createMachineActor, type MachineActor } from './machines/machine-actor.js';
+import { createMachineActor, type MachineActor } from '../machines/machine-actor.js';
 import { pauseMachine } from './machines/pause.machine.js';
 import { sandboxMachine, type SandboxContext } from './machines/sandbox.machine.js';
 
@@ -33,7 +33,7 @@ export interface StartActorOptions<M extends AnyStateMachine> {
 }
 
 export function startTracedActor<M extends AnyStateMachine>(machine: M, opts: StartActorOptions<M>): TracedActor<M> {
-  const actor = createMachineActor(machine, opts.meta.id, opts.snapshot);
+  const actor = createMachineActor(machine, opts.meta.id, { snapshot: opts.snapshot });
   const stopTracing = opts.trace ? traceActor(actor, opts.trace, opts.meta, { initial: opts.snapshot === undefined }) : undefined;
   actor.start();
   return {

@@ -4,9 +4,10 @@
  * costs about 140 MB), so this process's CPU time and peak RSS are the kubelet's. Plain
  * JavaScript for that reason; `npm run bench` builds dist/ first.
  *
- *   node test/bench/kubelet-process.mjs kubelet <endpoint> <pods> <concurrency>
+ *   node test/bench/kubelet-process.mjs kubelet <endpoint> <pods> <concurrency> [<warm-up pods>]
  *     crilab's kubelet against the runtime at <endpoint>: <pods> pods, a sandbox and one
- *     container each, until the kubelet's own status says every one is Running and Ready.
+ *     container each, until the kubelet's own status says every one is Running and Ready;
+ *     first, not measured, <warm-up pods> pods the same way.
  *   node test/bench/kubelet-process.mjs echo <endpoint> <callers> <calls>
  *     the same CRI client as the kubelet's, <callers> concurrent callers, against an echo server.
  *
@@ -35,12 +36,12 @@ const cpuMs = (/** @type {NodeJS.CpuUsage} */ since) => {
 /** Peak resident set of this process over its whole life, MB. */
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
-/** @param {number} i */
-function benchPod(i) {
+/** @param {number} i @param {'bench' | 'warmup'} namespace */
+function benchPod(i, namespace) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: `bench-${i}`, namespace: 'bench', uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` },
+    metadata: { name: `${namespace}-${i}`, namespace, uid: `00000000-0000-4000-${namespace === 'bench' ? '8' : '9'}000-${String(i).padStart(12, '0')}` },
     spec: { restartPolicy: 'Always', containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }] },
   };
 }
@@ -57,11 +58,13 @@ function callsBetween(after, before) {
  * The kubelet's CRI client, counting the calls that start while no other call is in flight:
  * those go one at a time (the PLEG inspects changed pods one after another), so their floor
  * is the one-caller echo rate, not the concurrent one. Counting adds a counter per call.
+ * `onSettled` is told the method of each call that has ended.
  * @template {{ runtime: object, image: object }} C
  * @param {C} cri
+ * @param {(method: string) => void} onSettled
  * @returns {{ client: C, alone: () => number }}
  */
-function countingLoneCalls(cri) {
+function countingLoneCalls(cri, onSettled) {
   let inFlight = 0;
   let alone = 0;
   /** @param {object} service */
@@ -75,15 +78,18 @@ function countingLoneCalls(cri) {
           if (!(result instanceof Promise)) return result; // a server stream
           if (inFlight === 0) alone++;
           inFlight++;
-          return result.finally(() => inFlight--);
+          return result.finally(() => {
+            inFlight--;
+            onSettled(name);
+          });
         },
       ]),
     );
   return { client: { ...cri, runtime: wrap(cri.runtime), image: wrap(cri.image) }, alone: () => alone };
 }
 
-/** @param {string} endpoint @param {number} pods @param {number} concurrency */
-async function kubelet(endpoint, pods, concurrency) {
+/** @param {string} endpoint @param {number} pods @param {number} concurrency @param {number} warmup */
+async function kubelet(endpoint, pods, concurrency, warmup) {
   // The simulated clock, started at the wall time so that the runtime's timestamps (its own
   // real clock) and the kubelet's agree. See the benchmark's header for why it is simulated.
   const clock = new SimClock({ start: Date.now() });
@@ -96,41 +102,66 @@ async function kubelet(endpoint, pods, concurrency) {
   await puller.image.PullImage({ image: { image: 'busybox:1.36' } });
   puller.close();
   clock.start();
-  const counted = countingLoneCalls(cri);
+  let started = 0;
+  // When the last measured container has started: what follows is the PLEG seeing the starts
+  // (its inspections, one pod after another) and the statuses that make the pods Running and Ready.
+  let startsLeft = Infinity;
+  /** @type {{ ms: number, calls: number } | undefined} */
+  let allStarted;
+  const counted = countingLoneCalls(cri, (method) => {
+    if (method === 'StartContainer' && --startsLeft === 0) {
+      const calls = Object.values(cri.callCounts()).reduce((a, b) => a + b, 0);
+      allStarted = { ms: performance.now() - started, calls };
+    }
+  });
   // maxPods lifted: the real kubelet admits 110 by default.
-  const k = new Kubelet({ cri: counted.client, clock, trace: bus.forSource('kubelet'), nodeName: 'node-1', maxPods: pods + 10, maxConcurrentPodSyncs: concurrency });
+  const k = new Kubelet({ cri: counted.client, clock, trace: bus.forSource('kubelet'), nodeName: 'node-1', maxPods: warmup + pods + 10, maxConcurrentPodSyncs: concurrency });
   await k.start();
 
-  /** @type {Set<string>} */
-  const ready = new Set();
-  // Only pod statuses are read: every other kind of trace event is counted but not built.
-  const done = new Promise((resolve) => {
-    const unsubscribe = bus.subscribe(
-      (/** @type {{ uid: string, status: { phase?: string, conditions?: Array<{ type: string, status: string }> } }} */ e) => {
-        const s = e.status;
-        if (s.phase === 'Running' && s.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.add(e.uid);
-        else ready.delete(e.uid);
-        if (ready.size === pods) {
-          unsubscribe();
-          resolve(undefined);
-        }
-      },
-      { kinds: ['pod.status'] },
-    );
-  });
+  /**
+   * Add `list` and resolve once the kubelet's own status says every one of them is Running and
+   * Ready. Only pod statuses are read: every other kind of trace event is counted but not built.
+   * @param {Array<ReturnType<typeof benchPod>>} list
+   */
+  const bringUp = (list) =>
+    new Promise((resolve) => {
+      const wanted = new Set(list.map((p) => p.metadata.uid));
+      /** @type {Set<string>} */
+      const ready = new Set();
+      const unsubscribe = bus.subscribe(
+        (/** @type {{ uid: string, status: { phase?: string, conditions?: Array<{ type: string, status: string }> } }} */ e) => {
+          if (!wanted.has(e.uid)) return;
+          const s = e.status;
+          if (s.phase === 'Running' && s.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.add(e.uid);
+          else ready.delete(e.uid);
+          if (ready.size === wanted.size) {
+            unsubscribe();
+            resolve(undefined);
+          }
+        },
+        { kinds: ['pod.status'] },
+      );
+      for (const pod of list) k.addPod(pod);
+    });
+
+  // Warm-up, not measured: a kubelet runs for days, and its code is compiled and optimised by the
+  // time a burst of pods comes (the echo floor is measured warm too).
+  if (warmup > 0) await bringUp(Array.from({ length: warmup }, (_, i) => benchPod(i, 'warmup')));
   report({ phase: 'measuring' });
   const callsBefore = cri.callCounts();
+  const callsBeforeTotal = Object.values(callsBefore).reduce((a, b) => a + b, 0);
   const aloneBefore = counted.alone();
-  const started = performance.now();
+  started = performance.now();
   const cpu0 = process.cpuUsage();
-  for (let i = 0; i < pods; i++) k.addPod(benchPod(i));
-  await done;
+  startsLeft = pods;
+  await bringUp(Array.from({ length: pods }, (_, i) => benchPod(i, 'bench')));
   const wallMs = performance.now() - started;
   const cpu = cpuMs(cpu0);
   const byMethod = callsBetween(cri.callCounts(), callsBefore);
   const calls = Object.values(byMethod).reduce((a, b) => a + b, 0);
   const callsAlone = counted.alone() - aloneBefore;
-  report({ phase: 'done', wallMs, cpuMs: cpu, calls, callsAlone, byMethod, peakRssMb: peakRssMb() });
+  const startedPhase = allStarted && { ms: allStarted.ms, calls: allStarted.calls - callsBeforeTotal };
+  report({ phase: 'done', wallMs, cpuMs: cpu, calls, callsAlone, byMethod, allStarted: startedPhase, peakRssMb: peakRssMb() });
   k.stop();
   await Promise.race([cri.idle(), new Promise((r) => setTimeout(r, 2000).unref())]);
   cri.close();
@@ -172,9 +203,9 @@ async function echo(endpoint, callers, calls) {
 }
 
 const [role, endpoint, a, b] = process.argv.slice(2);
-if (role === 'kubelet' && endpoint) await kubelet(endpoint, Number(a), Number(b));
+if (role === 'kubelet' && endpoint) await kubelet(endpoint, Number(a), Number(b), Number(process.argv[6] ?? 0));
 else if (role === 'echo' && endpoint) await echo(endpoint, Number(a), Number(b));
 else {
-  process.stderr.write('usage: kubelet-process.mjs kubelet <endpoint> <pods> <concurrency> | echo <endpoint> <callers> <calls>\n');
+  process.stderr.write('usage: kubelet-process.mjs kubelet <endpoint> <pods> <concurrency> [<warm-up pods>] | echo <endpoint> <callers> <calls>\n');
   process.exit(2);
 }

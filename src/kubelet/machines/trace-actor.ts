@@ -1,10 +1,12 @@
 /**
- * Runs one of the kubelet's machines as a live xstate actor and reports its state changes as
- * `machine.transition` trace events through xstate's inspection API — so what the UI draws is
- * what the actor did, never a hand-written copy of it.
+ * Runs one of the kubelet's machines as a live actor and reports its state changes as
+ * `machine.transition` trace events from the snapshots the actor takes — so what the UI draws
+ * is what the actor did, never a hand-written copy of it. The actor is the lean one the
+ * runtime's records use (src/machines/machine-actor.ts): xstate works out every transition.
  */
 
-import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent, type StateValue } from 'xstate';
+import type { AnyStateMachine, StateValue } from 'xstate';
+import { createMachineActor, type MachineActor } from '../../machines/machine-actor.js';
 import type { TraceEmitter } from '../../trace/bus.js';
 import type { MachineKind } from '../../trace/events.js';
 
@@ -31,27 +33,24 @@ export function startTracedActor<M extends AnyStateMachine>(
   input: unknown,
   trace: TraceEmitter | undefined,
   meta: TracedActorMeta,
-): AnyActorRef {
+): MachineActor<M> {
   let previous: string | null = null;
-  const actor: AnyActorRef = createActor(machine, {
-    input,
-    inspect: (insp: InspectionEvent) => {
-      if (insp.type !== '@xstate.snapshot' || insp.actorRef !== actor) return;
-      const snap = insp.snapshot as { value?: StateValue; context?: unknown };
-      if (snap.value === undefined) return;
-      const to = valueName(snap.value);
-      if (to === previous) return;
-      const raw = previous === null ? meta.initialEvent : insp.event.type;
-      const event = meta.describeEvent ? meta.describeEvent(raw, to, snap.context, insp.event) : raw;
-      trace?.emit({ kind: 'machine.transition', machine: meta.machine, id: meta.id, ...(meta.label !== undefined ? { label: meta.label } : {}), from: previous, to, event });
-      previous = to;
-    },
-  } as Parameters<typeof createActor>[1]) as AnyActorRef;
+  const actor = createMachineActor(machine, meta.id, { input });
+  actor.observe((snapshot, event) => {
+    const snap = snapshot as { value?: StateValue; context?: unknown };
+    if (snap.value === undefined) return;
+    const to = valueName(snap.value);
+    if (to === previous) return;
+    const raw = previous === null ? meta.initialEvent : event.type;
+    const described = meta.describeEvent ? meta.describeEvent(raw, to, snap.context, event) : raw;
+    trace?.emit({ kind: 'machine.transition', machine: meta.machine, id: meta.id, ...(meta.label !== undefined ? { label: meta.label } : {}), from: previous, to, event: described });
+    previous = to;
+  });
   actor.start();
   return actor;
 }
 
 /** The actor's current state as a string. */
-export function actorState(actor: AnyActorRef): string {
+export function actorState(actor: MachineActor<AnyStateMachine>): string {
   return valueName((actor.getSnapshot() as { value: StateValue }).value);
 }

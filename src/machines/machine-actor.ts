@@ -12,21 +12,24 @@ import {
   type Snapshot,
   type SnapshotFrom,
 } from 'xstate';
+import { flatStepFor, type FlatStep } from './flat-step.js';
 
 /**
- * The actors that drive the runtime's records: one per sandbox, pause container, container and
- * network namespace, several per RunPodSandbox. A machine's actor is what the runtime sends
- * events to and reads its state from; xstate computes every transition.
+ * The actors that run crilab's machines: the runtime's records (one per sandbox, pause
+ * container, container and network namespace, several per RunPodSandbox) and the kubelet's
+ * (pod worker, container restart and image pull, three or more per pod). A machine's actor is
+ * what its owner sends events to and reads its state from; xstate chooses every transition.
  *
  * xstate's own Actor is built for machines that invoke, spawn and schedule: each one gets an
  * actor system of its own (maps, a weak map, a scheduler, a dozen closures) and works out its
  * initial state from scratch. That made it about a quarter of the runtime's CPU per pod
- * lifecycle, most of it garbage. The runtime's machines need none of it: they are flat, and
- * their actions are `assign`s and the runtime's own effects. For such a machine, `LeanActor`
- * runs xstate's transition function (`machine.transition`, what xstate's Actor runs per event)
- * on a snapshot it keeps, executes the actions xstate hands it as they come (as xstate's Actor
- * does), queues an event sent from inside an action until the current one is done (as
- * xstate's mailbox does), and starts from the machine's initial state worked out once. Any
+ * lifecycle, most of it garbage. crilab's machines need none of it: they are flat, and their
+ * actions are `assign`s and their owner's effects. For such a machine, `LeanActor` keeps a
+ * snapshot, takes each event's transition (the short step of flat-step.ts when the transition
+ * is one of its cases, else `machine.transition`, what xstate's Actor runs per event),
+ * executes the actions as they come (as xstate's Actor does), queues an event sent from inside
+ * an action until the current one is done (as xstate's mailbox does), and starts from the
+ * machine's initial state, worked out once when the context does not depend on an input. Any
  * other machine (one that invokes, has delayed transitions or uses another built-in action)
  * gets xstate's Actor, so nothing depends on the lean one being complete.
  */
@@ -48,13 +51,20 @@ export interface MachineActor<M extends AnyStateMachine> {
 export type SnapshotListener<M extends AnyStateMachine> = (snapshot: SnapshotFrom<M>, event: EventObject) => void;
 
 /**
- * Create the actor of a record's machine, in the machine's initial state or in `snapshot` (a
- * state recovered after a runtime restart). Not started yet: observe it first to see its
- * initial state.
+ * Create the actor of a machine, in the machine's initial state (made from `input` when its
+ * context is a function of it) or in `snapshot` (a state recovered after a runtime restart).
+ * Not started yet: observe it first to see its initial state.
  */
-export function createMachineActor<M extends AnyStateMachine>(machine: M, id: string, snapshot?: SnapshotFrom<M>): MachineActor<M> {
+export function createMachineActor<M extends AnyStateMachine>(machine: M, id: string, opts: MachineActorOptions<M> = {}): MachineActor<M> {
   const lean = leanSupport(machine);
-  return lean ? new LeanActor(machine, lean, id, snapshot) : new XstateActor(machine, id, snapshot);
+  return lean ? new LeanActor(machine, lean, id, opts) : new XstateActor(machine, id, opts);
+}
+
+export interface MachineActorOptions<M extends AnyStateMachine> {
+  /** A state recovered after a restart, instead of the machine's initial state. */
+  snapshot?: SnapshotFrom<M> | undefined;
+  /** The input a machine's context function is given. */
+  input?: unknown;
 }
 
 // ---- Which machines the lean actor runs --------------------------------------------------
@@ -64,6 +74,8 @@ interface LeanSupport {
   initial: Snapshot<unknown> | undefined;
   /** An actor system for the scope xstate's functions are given; nothing registers in it. */
   system: Actor<AnyStateMachine>['system'];
+  /** The step of a machine whose states are all leaves of its root (flat-step.ts); undefined for others. */
+  step: FlatStep<AnyStateMachine> | undefined;
 }
 
 const support = new WeakMap<AnyStateMachine, LeanSupport | null>();
@@ -71,7 +83,7 @@ const support = new WeakMap<AnyStateMachine, LeanSupport | null>();
 function leanSupport(machine: AnyStateMachine): LeanSupport | undefined {
   let s = support.get(machine);
   if (s === undefined) {
-    s = isLeanMachine(machine) ? { initial: reusableInitialSnapshot(machine), system: createActor(machine).system } : null;
+    s = isLeanMachine(machine) ? { initial: reusableInitialSnapshot(machine), system: createActor(machine).system, step: flatStepFor(machine) } : null;
     support.set(machine, s);
   }
   return s ?? undefined;
@@ -102,7 +114,7 @@ function isLeanMachine(machine: AnyStateMachine): boolean {
     if (!actions.every(actionOk)) return false;
     nodes.push(...Object.values(node.states));
   }
-  return typeof machine.config.context !== 'function';
+  return true;
 }
 
 /**
@@ -112,13 +124,14 @@ function isLeanMachine(machine: AnyStateMachine): boolean {
  * serves every actor of the machine.
  */
 function reusableInitialSnapshot(machine: AnyStateMachine): Snapshot<unknown> | undefined {
+  // A context made from each actor's input is each actor's own.
+  if (typeof machine.config.context === 'function') return undefined;
   const [snapshot, actions] = initialTransition(machine);
   return actions.length === 0 && snapshot.status === 'active' ? snapshot : undefined;
 }
 
 // ---- The lean actor ------------------------------------------------------------------------
 
-const INIT_EVENT: EventObject = { type: 'xstate.init' };
 const STOP_EVENT: EventObject = { type: 'xstate.stop' };
 
 type Status = 'new' | 'running' | 'stopped';
@@ -132,12 +145,14 @@ class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
   private processing = false;
   private listeners: Array<SnapshotListener<M>> | undefined;
   private deferred: Array<() => void> | undefined;
+  /** The event observers are told led to the first snapshot, as xstate's Actor makes it. */
+  private readonly initEvent: EventObject;
 
   constructor(
     private readonly machine: M,
-    lean: LeanSupport,
+    private readonly lean: LeanSupport,
     readonly id: string,
-    snapshot: SnapshotFrom<M> | undefined,
+    opts: MachineActorOptions<M>,
   ) {
     this.scope = {
       // Actions get the actor as `self` (the runtime's effects read `self.id`); xstate itself
@@ -162,10 +177,11 @@ class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
       },
     };
     // A recovered state is restored as xstate's Actor restores it.
+    this.initEvent = { type: 'xstate.init', input: opts.input } as EventObject;
     this.snapshot = (
-      snapshot !== undefined
-        ? machine.restoreSnapshot(snapshot, this.scope)
-        : (lean.initial ?? machine.getInitialSnapshot(this.scope, undefined))
+      opts.snapshot !== undefined
+        ? machine.restoreSnapshot(opts.snapshot, this.scope)
+        : (lean.initial ?? machine.getInitialSnapshot(this.scope, opts.input))
     ) as SnapshotFrom<M>;
   }
 
@@ -188,7 +204,7 @@ class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
     this.processing = true;
     try {
       this.machine.start(this.snapshot);
-      this.update(this.snapshot, INIT_EVENT);
+      this.update(this.snapshot, this.initEvent);
     } finally {
       this.processing = false;
     }
@@ -225,7 +241,9 @@ class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
   private transition(event: EventObject): void {
     let next: SnapshotFrom<M>;
     try {
-      next = this.machine.transition(this.snapshot, event, this.scope) as SnapshotFrom<M>;
+      // Most events take the flat machine's short step; the rest, and every other machine, xstate's whole macrostep.
+      next = (this.lean.step?.(this.snapshot as never, event, this.scope as never) ??
+        this.machine.transition(this.snapshot, event, this.scope)) as SnapshotFrom<M>;
     } catch (err) {
       // As xstate's Actor: the actor is in error and stops; the error is reported, not thrown at the sender.
       this.snapshot = { ...(this.snapshot as object), status: 'error', error: err } as SnapshotFrom<M>;
@@ -260,9 +278,13 @@ class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
 class XstateActor<M extends AnyStateMachine> implements MachineActor<M> {
   private readonly actor: Actor<M>;
 
-  constructor(machine: M, id: string, snapshot: SnapshotFrom<M> | undefined) {
-    const create = createActor as (m: AnyStateMachine, o: { id: string; snapshot?: unknown }) => Actor<M>;
-    this.actor = create(machine, snapshot !== undefined ? { id, snapshot } : { id });
+  constructor(machine: M, id: string, opts: MachineActorOptions<M>) {
+    const create = createActor as (m: AnyStateMachine, o: { id: string; snapshot?: unknown; input?: unknown }) => Actor<M>;
+    this.actor = create(machine, {
+      id,
+      ...(opts.snapshot !== undefined ? { snapshot: opts.snapshot } : {}),
+      ...(opts.input !== undefined ? { input: opts.input } : {}),
+    });
   }
 
   get id(): string {
