@@ -80,7 +80,7 @@ export function flatStepFor<M extends AnyStateMachine>(machine: M): FlatStep<M> 
   }
   if ((root.always?.length ?? 0) > 0 || root.invoke.length > 0) return undefined;
 
-  const plans = new Map<AnyTransition, Plan | null>();
+  const plans = new WeakMap<AnyTransition, Plan | null>();
   const targets = new Map<AnyNode, Target>();
   const targetOf = (node: AnyNode, context: unknown): Target => {
     let t = targets.get(node);
