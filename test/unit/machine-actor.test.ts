@@ -3,33 +3,27 @@ import { describe, expect, it, vi } from 'vitest';
 import { assign, createActor, raise, setup, type AnyStateMachine, type EventObject } from 'xstate';
 import { createMachineActor } from '../../src/machines/machine-actor.js';
 import { runtimeMachines, type RuntimeMachineKind } from '../../src/runtime/machines/index.js';
+import { EVENTS } from './runtime-machine-events.js';
 import { containerRestartMachine, imagePullMachine, podWorkerMachine } from '../../src/kubelet/machines/index.js';
 
-/** Events of every type each runtime machine knows (and one it does not). */
-const EVENTS: Record<RuntimeMachineKind, Array<EventObject & Record<string, unknown>>> = {
-  sandbox: [
-    { type: 'NETWORK_READY', netnsPath: '/n', ip: '10.244.0.2' },
-    { type: 'PAUSE_STARTED', pid: 7 },
-    { type: 'RUN_FAILED', message: 'x', cleanedUp: true },
-    { type: 'RUN_FAILED', message: 'y', cleanedUp: false },
-    { type: 'PAUSE_EXITED', exitCode: 137 },
-    { type: 'STOP' },
-    { type: 'REMOVE' },
-    { type: 'NOT_AN_EVENT' },
-  ],
-  pause: [{ type: 'START', pid: 3 }, { type: 'START_FAILED', message: 'm' }, { type: 'EXIT', exitCode: 1 }, { type: 'KILL', signal: 'SIGTERM' }, { type: 'KILL' }],
-  container: [
-    { type: 'START', pid: 3 },
-    { type: 'START_FAILED', message: 'm' },
-    { type: 'EXIT', exitCode: 0 },
-    { type: 'EXIT', exitCode: 137, oomKilled: true },
-    { type: 'STOP', signal: 'SIGTERM' },
-    { type: 'KILL' },
-    { type: 'LOST' },
-    { type: 'REMOVE' },
-  ],
-  netns: [{ type: 'CREATE', path: '/p' }, { type: 'CNI_ADD_OK', ip: '10.244.0.2' }, { type: 'CNI_ADD_FAILED', message: 'f' }, { type: 'CNI_DEL' }, { type: 'REMOVE' }],
-};
+/** Events of every type each runtime machine knows, a plain KILL, and one event it does not know. */
+const RUNTIME_EVENTS = Object.fromEntries(
+  Object.entries(EVENTS).map(([kind, events]) => [kind, [...events, { type: 'KILL' }, { type: 'NOT_AN_EVENT' }] as EventObject[]]),
+) as Record<RuntimeMachineKind, EventObject[]>;
+
+/** A seeded linear congruential generator: `random(n)` is an integer in [0, n). */
+function seeded(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor(seed / 65536) % n;
+  };
+}
+
+/** A random sequence of 1 to `maxLength` of `events`, and where to stop the actor in it (maybe never). */
+function randomRun(random: (n: number) => number, events: EventObject[], maxLength: number): { sequence: EventObject[]; stopAt: number } {
+  const sequence = Array.from({ length: 1 + random(maxLength) }, () => events[random(events.length)]!);
+  return { sequence, stopAt: random(sequence.length + 2) };
+}
 
 /** The machine with every effect provided, each recording its name, the actor's ID and the event. */
 function withRecordedEffects(machine: AnyStateMachine, log: string[]): AnyStateMachine {
@@ -110,11 +104,7 @@ function runXstate(machine: AnyStateMachine, events: EventObject[], stopAt: numb
 
 describe('createMachineActor', () => {
   it("runs the runtime's machines exactly as xstate's Actor does: states, contexts, effects and reported snapshots", () => {
-    let seed = 1;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return Math.floor(seed / 65536) % n;
-    };
+    const random = seeded(1);
     const log: string[] = [];
     let compared = 0;
     // xstate's development build warns about each event sent to a stopped actor; here that is on purpose.
@@ -122,11 +112,10 @@ describe('createMachineActor', () => {
     for (const [kind, machine] of Object.entries(runtimeMachines) as Array<[RuntimeMachineKind, AnyStateMachine]>) {
       for (const m of [machine, withRecordedEffects(machine, log)]) {
         for (let trial = 0; trial < 150; trial++) {
-          const events = Array.from({ length: 1 + random(8) }, () => EVENTS[kind][random(EVENTS[kind].length)]!);
-          const stopAt = random(events.length + 2);
-          const lean = runLean(m, events, stopAt, log);
-          const xs = runXstate(m, events, stopAt, log);
-          if (!isDeepStrictEqual(lean, xs)) expect({ kind, events, stopAt, lean }).toEqual({ kind, events, stopAt, lean: xs });
+          const { sequence, stopAt } = randomRun(random, RUNTIME_EVENTS[kind], 8);
+          const lean = runLean(m, sequence, stopAt, log);
+          const xs = runXstate(m, sequence, stopAt, log);
+          if (!isDeepStrictEqual(lean, xs)) expect({ kind, sequence, stopAt, lean }).toEqual({ kind, sequence, stopAt, lean: xs });
           compared++;
         }
       }
@@ -186,19 +175,14 @@ describe('createMachineActor', () => {
         ],
       },
     ];
-    let seed = 3;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return Math.floor(seed / 65536) % n;
-    };
+    const random = seeded(3);
     const log: string[] = [];
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     let compared = 0;
     for (const { machine, inputs, events } of cases) {
       for (const input of inputs) {
         for (let trial = 0; trial < 150; trial++) {
-          const sequence = Array.from({ length: 1 + random(10) }, () => events[random(events.length)]!);
-          const stopAt = random(sequence.length + 2);
+          const { sequence, stopAt } = randomRun(random, events, 10);
           const lean = runLean(machine, sequence, stopAt, log, input);
           const xs = runXstate(machine, sequence, stopAt, log, input);
           if (!isDeepStrictEqual(lean, xs)) expect({ machine: machine.id, input, sequence, stopAt, lean }).toEqual({ machine: machine.id, input, sequence, stopAt, lean: xs });
@@ -252,15 +236,10 @@ describe('createMachineActor', () => {
       },
     });
     const events = (['A', 'B', 'C', 'D', 'E', 'F', 'R', 'X'] as const).map((type) => ({ type, by: 1 }));
-    let seed = 7;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return Math.floor(seed / 65536) % n;
-    };
+    const random = seeded(7);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     for (let trial = 0; trial < 300; trial++) {
-      const sequence = Array.from({ length: 1 + random(10) }, () => events[random(events.length)]!);
-      const stopAt = random(sequence.length + 2);
+      const { sequence, stopAt } = randomRun(random, events, 10);
       const lean = runLean(machine, sequence, stopAt, log);
       const xs = runXstate(machine, sequence, stopAt, log);
       if (!isDeepStrictEqual(lean, xs)) expect({ sequence, stopAt, lean }).toEqual({ sequence, stopAt, lean: xs });

@@ -13,49 +13,10 @@ import {
   sandboxMachine,
   traceActor,
   type ContainerEvent,
-  type NetnsEvent,
-  type PauseEvent,
   type RuntimeMachineKind,
-  type SandboxEvent,
 } from '../../src/runtime/machines/index.js';
 import { TraceBus } from '../../src/trace/bus.js';
-
-/** One concrete event of every type each machine knows, with payloads, for the graph walks. */
-const EVENTS: { netns: NetnsEvent[]; pause: PauseEvent[]; sandbox: SandboxEvent[]; container: ContainerEvent[] } = {
-  netns: [
-    { type: 'CREATE', path: '/var/run/netns/cni-x' },
-    { type: 'CNI_ADD_OK', ip: '10.244.0.2' },
-    { type: 'CNI_ADD_FAILED', message: 'boom' },
-    { type: 'CNI_DEL' },
-    { type: 'REMOVE' },
-  ],
-  pause: [
-    { type: 'START', pid: 100 },
-    { type: 'START_FAILED', message: 'runc failed' },
-    { type: 'EXIT', exitCode: 2 },
-    { type: 'KILL', signal: 'SIGKILL' },
-  ],
-  sandbox: [
-    { type: 'NETWORK_READY', netnsPath: '/var/run/netns/cni-x', ip: '10.244.0.2' },
-    { type: 'PAUSE_STARTED', pid: 100 },
-    { type: 'RUN_FAILED', message: 'x', cleanedUp: true },
-    { type: 'RUN_FAILED', message: 'x', cleanedUp: false },
-    { type: 'PAUSE_EXITED', exitCode: 137 },
-    { type: 'STOP' },
-    { type: 'REMOVE' },
-  ],
-  container: [
-    { type: 'START', pid: 200 },
-    { type: 'START_FAILED', message: 'exec: "nope": executable file not found in $PATH' },
-    { type: 'EXIT', exitCode: 0 },
-    { type: 'EXIT', exitCode: 1 },
-    { type: 'EXIT', exitCode: 137, oomKilled: true },
-    { type: 'STOP', signal: 'SIGTERM' },
-    { type: 'KILL' },
-    { type: 'LOST' },
-    { type: 'REMOVE' },
-  ],
-};
+import { EVENTS } from './runtime-machine-events.js';
 
 const KINDS = Object.keys(runtimeMachines) as RuntimeMachineKind[];
 const valueOf = (s: { value: unknown }) => s.value as string;
