@@ -12,15 +12,17 @@ import type { ActorScope, AnyStateMachine, EventObject, MachineSnapshot, StateNo
  * step does is much smaller, and it is what this file does:
  *
  * - xstate chooses the transition: `machine.getTransitionData` (its own guard evaluation, the
- *   leaf's transitions before the root's).
+ *   leaf's transitions before the root's). When the first candidate for the event has no
+ *   guard (no wildcard descriptors either), the step takes it without asking, as xstate would.
  * - A transition with no target runs its actions and stays; so does a leaf's transition to
  *   itself (with `reenter`, between the leaf's exit and entry actions). A transition from one
  *   leaf to another runs the leaf's exit actions, the transition's actions and the target's entry
  *   actions, in that order (SCXML's, and xstate's). Entering a final state ends the machine:
  *   status `done`.
- * - Actions run as xstate runs them (`resolveAndExecuteActionsWithContext`): `assign` through its
- *   own `resolve`, so the context each later action sees is the one xstate would give it; every
- *   other action through the actor's executor with the same arguments.
+ * - Actions run as xstate runs them (`resolveAndExecuteActionsWithContext`): an `assign`
+ *   merges its result into a new context, which every later action sees, as xstate's
+ *   `resolveAssign` does; every other action goes through the actor's executor with the same
+ *   arguments. The next snapshot is made once, at the end of the step.
  *
  * Anything else gets `undefined`, and the caller lets xstate's `machine.transition` do it: events
  * of xstate's own (`xstate.*`), more than one enabled transition, a target that is not a leaf of
@@ -61,12 +63,6 @@ interface Target {
   final: boolean;
 }
 
-/** A built-in action (xstate's `assign`) resolves into a new snapshot instead of running. */
-interface BuiltinAction {
-  type: string;
-  resolve: (scope: unknown, snapshot: AnySnapshot, args: unknown, params: unknown, action: unknown, extra: unknown) => [AnySnapshot, ...unknown[]];
-}
-
 const ASSIGN_ACTION = 'xstate.assign';
 
 /** A step for `machine`, or undefined when its states are not all leaves of the root. */
@@ -104,35 +100,57 @@ export function flatStepFor<M extends AnyStateMachine>(machine: M): FlatStep<M> 
     return plan;
   };
 
+  // Event descriptors with wildcards (`*`, `a.*`) make xstate match an event against every
+  // descriptor; without them a leaf's candidates for an event are just the ones of its type.
+  const wildcards = [root, ...leaves].some((node) => [...node.transitions.keys()].some((key) => key.includes('*')));
+
+  /**
+   * The transition xstate would select when that takes no guard: the leaf's first candidate
+   * for the event, else the root's (xstate's transitionAtomicNode and StateNode.next).
+   * Undefined when a guard would have to be evaluated: then xstate selects.
+   */
+  const unguardedSelection = (snapshot: AnySnapshot, type: string): AnyTransition[] | undefined => {
+    if (wildcards || typeof snapshot.value !== 'string') return undefined;
+    const leaf = root.states[snapshot.value] as AnyNode | undefined;
+    if (!leaf) return undefined;
+    for (const node of [leaf, root]) {
+      const candidates = node.transitions.get(type) as AnyTransition[] | undefined;
+      if (!candidates || candidates.length === 0) continue;
+      return candidates[0]!.guard === undefined ? [candidates[0]!] : undefined;
+    }
+    return [];
+  };
+
   return (snapshot, event, scope) => {
     if (event.type.startsWith('xstate.') || snapshot.status !== 'active') return undefined;
-    const transitions = machine.getTransitionData(snapshot as never, event as never) as AnyTransition[];
+    const transitions =
+      unguardedSelection(snapshot, event.type) ?? (machine.getTransitionData(snapshot as never, event as never) as AnyTransition[]);
     if (transitions.length === 0) return snapshot; // nothing enabled: xstate keeps the same snapshot
     if (transitions.length > 1) return undefined;
     const plan = planOf(transitions[0]!, snapshot);
     if (plan === null) return undefined;
-    let next = runActions(machine, snapshot, event, scope, plan.actions);
+    const context = runActions(machine, snapshot, event, scope, plan.actions);
     const target = plan.target;
-    if (target === undefined) return next;
-    next = {
+    // Staying with the same context, xstate keeps the very same snapshot.
+    if (target === undefined && context === snapshot.context) return snapshot;
+    return {
       // The fields and their order as xstate's createMachineSnapshot makes them.
-      status: target.final ? 'done' : next.status,
-      output: next.output,
-      error: next.error,
-      machine: next.machine,
-      context: next.context,
-      _nodes: target.nodes,
-      value: target.value,
-      tags: target.tags,
-      children: next.children,
-      historyValue: next.historyValue,
-      matches: next.matches,
-      hasTag: next.hasTag,
-      can: next.can,
-      getMeta: next.getMeta,
-      toJSON: next.toJSON,
+      status: target?.final ? 'done' : snapshot.status,
+      output: snapshot.output,
+      error: snapshot.error,
+      machine: snapshot.machine,
+      context,
+      _nodes: target ? target.nodes : snapshot._nodes,
+      value: target ? target.value : snapshot.value,
+      tags: target ? target.tags : snapshot.tags,
+      children: snapshot.children,
+      historyValue: snapshot.historyValue,
+      matches: snapshot.matches,
+      hasTag: snapshot.hasTag,
+      can: snapshot.can,
+      getMeta: snapshot.getMeta,
+      toJSON: snapshot.toJSON,
     } as AnySnapshot;
-    return next;
   };
 }
 
@@ -172,39 +190,69 @@ function implementationOf(machine: AnyStateMachine, action: unknown): unknown {
   return (machine.implementations.actions as Record<string, unknown>)[name];
 }
 
-/** Resolve and run `actions` in order, as xstate's resolveAndExecuteActionsWithContext does. */
+/**
+ * Resolve and run `actions` in order, as xstate's resolveAndExecuteActionsWithContext does, and
+ * return the context they leave. An `assign` is resolved here as xstate's `resolveAssign`
+ * resolves it — the assignment (a function, or an object of values and functions) is given the
+ * context as it stands and the event, and its result is merged into a new context — without the
+ * snapshot xstate makes after each assign (which works out the state value and tags again).
+ * `spawn` in an assignment is refused: it needs xstate's Actor as the parent.
+ */
 function runActions(
   machine: AnyStateMachine,
   snapshot: AnySnapshot,
   event: EventObject,
   scope: ActorScope<AnySnapshot, EventObject>,
   actions: readonly unknown[],
-): AnySnapshot {
-  let current = snapshot;
+): unknown {
+  let context: unknown = snapshot.context;
   for (const action of actions) {
     const inline = typeof action === 'function';
     const impl = implementationOf(machine, action) as ((...a: unknown[]) => unknown) | undefined;
-    const args = { context: current.context, event, self: scope.self, system: scope.system };
     const def = action as { type: string; params?: unknown };
     const params =
       inline || typeof action === 'string'
         ? undefined
         : 'params' in def
           ? typeof def.params === 'function'
-            ? (def.params as (a: unknown) => unknown)({ context: current.context, event })
+            ? (def.params as (a: unknown) => unknown)({ context, event })
             : def.params
           : undefined;
     if (!impl || !('resolve' in impl)) {
       scope.actionExecutor({
         type: typeof action === 'string' ? action : inline ? (action as { name?: string }).name || '(anonymous)' : def.type,
-        info: args,
+        info: { context, event, self: scope.self, system: scope.system },
         params,
         exec: impl,
       } as Parameters<typeof scope.actionExecutor>[0]);
       continue;
     }
-    const builtin = impl as unknown as BuiltinAction;
-    current = builtin.resolve(scope, current, args, params, impl, { internalQueue: [], deferredActorIds: undefined })[0];
+    // isPlainAction let only `assign` through.
+    context = assigned(context, (impl as unknown as AssignAction).assignment, { context, event, spawn: noSpawn, self: scope.self, system: scope.system }, params);
   }
-  return current;
+  return context;
+}
+
+/** What xstate's `assign(...)` returns carries its argument as `assignment`. */
+interface AssignAction {
+  assignment: ((args: unknown, params: unknown) => object) | Record<string, unknown>;
+}
+
+function assigned(context: unknown, assignment: AssignAction['assignment'], args: unknown, params: unknown): unknown {
+  if (!context) throw new Error('Cannot assign to undefined `context`. Ensure that `context` is defined in the machine config.');
+  let update: object;
+  if (typeof assignment === 'function') update = assignment(args, params);
+  else {
+    const partial: Record<string, unknown> = {};
+    for (const key of Object.keys(assignment)) {
+      const value = assignment[key];
+      partial[key] = typeof value === 'function' ? (value as (a: unknown, p: unknown) => unknown)(args, params) : value;
+    }
+    update = partial;
+  }
+  return Object.assign({}, context, update);
+}
+
+function noSpawn(): never {
+  throw new Error("spawn in assign needs xstate's Actor (crilab's lean actor runs machines without child actors)");
 }

@@ -139,14 +139,13 @@ type Status = 'new' | 'running' | 'stopped';
 class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
   private snapshot: SnapshotFrom<M>;
   private status: Status = 'new';
-  private readonly scope: ActorScope<SnapshotFrom<M>, EventFromLogic<M>>;
+  private readonly scope: LeanScope<M>;
   /** Events sent before start or while an event is being processed, in order. */
-  private readonly queue: EventObject[] = [];
+  private queue: EventObject[] | undefined;
   private processing = false;
   private listeners: Array<SnapshotListener<M>> | undefined;
   private deferred: Array<() => void> | undefined;
-  /** The event observers are told led to the first snapshot, as xstate's Actor makes it. */
-  private readonly initEvent: EventObject;
+  private readonly input: unknown;
 
   constructor(
     private readonly machine: M,
@@ -154,35 +153,26 @@ class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
     readonly id: string,
     opts: MachineActorOptions<M>,
   ) {
-    this.scope = {
-      // Actions get the actor as `self` (the runtime's effects read `self.id`); xstate itself
-      // only uses `self` for built-in actions a lean machine does not have.
-      self: this as unknown as AnyActorRef,
-      id,
-      sessionId: id,
-      logger: console.log,
-      defer: (fn) => (this.deferred ??= []).push(fn),
-      emit: () => {
-        throw new Error(`machine ${machine.id}: emit needs xstate's Actor`);
-      },
-      system: lean.system,
-      stopChild: () => {
-        throw new Error(`machine ${machine.id}: child actors need xstate's Actor`);
-      },
-      // Run each action as the transition produces it once started, and the initial state's
-      // actions at start, as xstate's Actor does.
-      actionExecutor: (action: ExecutableActionObject) => {
-        if (this.status === 'running') action.exec?.(action.info, action.params);
-        else (this.deferred ??= []).push(() => action.exec?.(action.info, action.params));
-      },
-    };
+    this.scope = new LeanScope(this, lean.system);
+    this.input = opts.input;
+    const scope = this.scope as unknown as ActorScope<SnapshotFrom<M>, EventFromLogic<M>>;
     // A recovered state is restored as xstate's Actor restores it.
-    this.initEvent = { type: 'xstate.init', input: opts.input } as EventObject;
     this.snapshot = (
       opts.snapshot !== undefined
-        ? machine.restoreSnapshot(opts.snapshot, this.scope)
-        : (lean.initial ?? machine.getInitialSnapshot(this.scope, opts.input))
+        ? machine.restoreSnapshot(opts.snapshot, scope)
+        : (lean.initial ?? machine.getInitialSnapshot(scope, opts.input))
     ) as SnapshotFrom<M>;
+  }
+
+  /** @internal (LeanScope) Run an action now once started; the initial state's actions at start, as xstate's Actor does. */
+  execute(action: ExecutableActionObject): void {
+    if (this.status === 'running') action.exec?.(action.info, action.params);
+    else this.defer(() => action.exec?.(action.info, action.params));
+  }
+
+  /** @internal (LeanScope) Run `fn` once the current snapshot is the actor's. */
+  defer(fn: () => void): void {
+    (this.deferred ??= []).push(fn);
   }
 
   getSnapshot(): SnapshotFrom<M> {
@@ -204,37 +194,45 @@ class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
     this.processing = true;
     try {
       this.machine.start(this.snapshot);
-      this.update(this.snapshot, this.initEvent);
+      // The event observers are told led to the first snapshot, as xstate's Actor makes it.
+      this.update(this.snapshot, { type: 'xstate.init', input: this.input } as EventObject);
+      this.drainQueue();
     } finally {
       this.processing = false;
     }
-    this.drain();
   }
 
   send(event: EventFromLogic<M>): void {
     if (this.status === 'stopped') return;
-    this.queue.push(event);
-    if (this.status === 'running') this.drain();
+    if (this.status !== 'running' || this.processing) {
+      // Before start, or sent from inside an action: after the current event, as in xstate's mailbox.
+      (this.queue ??= []).push(event);
+      return;
+    }
+    this.processing = true;
+    try {
+      this.transition(event);
+      this.drainQueue();
+    } finally {
+      this.processing = false;
+    }
   }
 
   stop(): void {
     if (this.status === 'stopped') return;
-    this.queue.length = 0;
+    if (this.queue) this.queue.length = 0;
     // xstate's Actor stops a running machine with the `xstate.stop` event (its children too).
     if (this.status === 'running' && (this.snapshot as Snapshot<unknown>).status === 'active') this.transition(STOP_EVENT);
     this.status = 'stopped';
   }
 
-  private drain(): void {
-    if (this.processing) return; // sent from inside an action: after the current event
-    this.processing = true;
-    try {
-      for (let event = this.queue.shift(); event; event = this.queue.shift()) {
-        if (this.status !== 'running') break;
-        this.transition(event);
-      }
-    } finally {
-      this.processing = false;
+  /** Process the events queued meanwhile, in order (called while processing). */
+  private drainQueue(): void {
+    const queue = this.queue;
+    if (!queue) return;
+    for (let event = queue.shift(); event; event = queue.shift()) {
+      if (this.status !== 'running') break;
+      this.transition(event);
     }
   }
 
@@ -242,13 +240,13 @@ class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
     let next: SnapshotFrom<M>;
     try {
       // Most events take the flat machine's short step; the rest, and every other machine, xstate's whole macrostep.
-      next = (this.lean.step?.(this.snapshot as never, event, this.scope as never) ??
-        this.machine.transition(this.snapshot, event, this.scope)) as SnapshotFrom<M>;
+      const scope = this.scope as unknown as ActorScope<SnapshotFrom<M>, EventFromLogic<M>>;
+      next = (this.lean.step?.(this.snapshot as never, event, scope as never) ?? this.machine.transition(this.snapshot, event, scope)) as SnapshotFrom<M>;
     } catch (err) {
       // As xstate's Actor: the actor is in error and stops; the error is reported, not thrown at the sender.
       this.snapshot = { ...(this.snapshot as object), status: 'error', error: err } as SnapshotFrom<M>;
       this.status = 'stopped';
-      this.queue.length = 0;
+      if (this.queue) this.queue.length = 0;
       setTimeout(() => {
         throw err;
       });
@@ -267,9 +265,51 @@ class LeanActor<M extends AnyStateMachine> implements MachineActor<M> {
     // A final state (or an error) ends the actor, as it ends xstate's.
     if ((snapshot as Snapshot<unknown>).status !== 'active') {
       this.status = 'stopped';
-      this.queue.length = 0;
+      if (this.queue) this.queue.length = 0;
     }
     if (this.listeners) for (const listener of [...this.listeners]) listener(snapshot, event);
+  }
+}
+
+/**
+ * What xstate's functions are given as the actor's scope: one object per actor, whose methods
+ * are shared. `actionExecutor` alone is the actor's own function, because xstate's macrostep
+ * keeps it aside and calls it on its own.
+ */
+class LeanScope<M extends AnyStateMachine> {
+  readonly logger = console.log;
+  readonly actionExecutor: (action: ExecutableActionObject) => void;
+
+  constructor(
+    private readonly actor: LeanActor<M>,
+    readonly system: Actor<AnyStateMachine>['system'],
+  ) {
+    this.actionExecutor = (action) => actor.execute(action);
+  }
+
+  /** Actions get the actor as `self` (the runtime's effects read `self.id`); xstate itself only uses it for built-in actions a lean machine does not have. */
+  get self(): AnyActorRef {
+    return this.actor as unknown as AnyActorRef;
+  }
+
+  get id(): string {
+    return this.actor.id;
+  }
+
+  get sessionId(): string {
+    return this.actor.id;
+  }
+
+  defer(fn: () => void): void {
+    this.actor.defer(fn);
+  }
+
+  emit(): never {
+    throw new Error("emit needs xstate's Actor");
+  }
+
+  stopChild(): never {
+    throw new Error("child actors need xstate's Actor");
   }
 }
 

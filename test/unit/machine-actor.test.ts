@@ -230,7 +230,12 @@ describe('createMachineActor', () => {
           tags: ['working'],
           entry: 'inc',
           exit: 'effect',
-          on: { A: { target: 'idle', actions: { type: 'effect', params: { tag: 'a' } } }, E: { guard: { type: 'atMost', params: { max: 6 } }, target: 'idle' } },
+          on: {
+            A: { target: 'idle', actions: { type: 'effect', params: { tag: 'a' } } },
+            E: { guard: { type: 'atMost', params: { max: 6 } }, target: 'idle' },
+            // The root handles R too; in this state the leaf's transition comes first.
+            R: { actions: { type: 'effect', params: { tag: 'leaf R' } } },
+          },
         },
         done: { type: 'final', entry: 'effect' },
       },
