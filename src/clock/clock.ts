@@ -48,8 +48,8 @@ export interface Clock {
 
 /**
  * One shared instance: callers only look at its name ('AbortError'), and a fresh Error per
- * aborted sleep — the `sleep` of every container that is killed, a stop's deadline — spends
- * most of its cost on a stack trace nobody reads. (The shell's process waits do the same.)
+ * aborted wait — the `sleep` of every container that is killed, a stop's deadline, a simulated
+ * process's waits when it dies — spends most of its cost on a stack trace nobody reads.
  */
 const ABORT_ERROR: Error = (() => {
   const err = new Error('The operation was aborted');
@@ -57,7 +57,7 @@ const ABORT_ERROR: Error = (() => {
   return err;
 })();
 
-/** The error a sleep rejects with when its signal aborts. */
+/** The error a sleep (or a simulated process's wait) rejects with when its signal aborts. */
 export function abortError(): Error {
   return ABORT_ERROR;
 }

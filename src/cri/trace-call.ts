@@ -43,31 +43,15 @@ export class CallTracer {
 
   request(message: unknown): void {
     emitLazily(this.trace, 'cri.request', () => {
-      const sized = sizeMessage(messageTypeName(this.service, this.method, 'request'), message);
-      return {
-        kind: 'cri.request',
-        callId: this.callId,
-        service: this.service,
-        method: this.method,
-        request: sized.json,
-        protoBytes: sized.protoBytes,
-        jsonBytes: sized.jsonBytes,
-      };
+      const sized = this.size('request', message);
+      return { kind: 'cri.request', ...this.ids(), request: sized.json, protoBytes: sized.protoBytes, jsonBytes: sized.jsonBytes };
     });
   }
 
   streamMessage(message: unknown): void {
     emitLazily(this.trace, 'cri.stream', () => {
-      const sized = sizeMessage(messageTypeName(this.service, this.method, 'response'), message);
-      return {
-        kind: 'cri.stream',
-        callId: this.callId,
-        service: this.service,
-        method: this.method,
-        message: sized.json,
-        protoBytes: sized.protoBytes,
-        jsonBytes: sized.jsonBytes,
-      };
+      const sized = this.size('response', message);
+      return { kind: 'cri.stream', ...this.ids(), message: sized.json, protoBytes: sized.protoBytes, jsonBytes: sized.jsonBytes };
     });
   }
 
@@ -76,29 +60,21 @@ export class CallTracer {
     const durationMs = this.duration();
     emitLazily(this.trace, 'cri.response', () => {
       if (code === 0 && response !== undefined) {
-        const sized = sizeMessage(messageTypeName(this.service, this.method, 'response'), response);
-        return {
-          kind: 'cri.response',
-          callId: this.callId,
-          service: this.service,
-          method: this.method,
-          response: sized.json,
-          durationMs,
-          protoBytes: sized.protoBytes,
-          jsonBytes: sized.jsonBytes,
-        };
+        const sized = this.size('response', response);
+        return { kind: 'cri.response', ...this.ids(), response: sized.json, durationMs, protoBytes: sized.protoBytes, jsonBytes: sized.jsonBytes };
       }
-      return {
-        kind: 'cri.response',
-        callId: this.callId,
-        service: this.service,
-        method: this.method,
-        ...(code === 0 ? {} : { status: { code, codeName: codeName(code), message: details } }),
-        durationMs,
-        protoBytes: 0,
-        jsonBytes: 0,
-      };
+      const status = code === 0 ? {} : { status: { code, codeName: codeName(code), message: details } };
+      return { kind: 'cri.response', ...this.ids(), ...status, durationMs, protoBytes: 0, jsonBytes: 0 };
     });
+  }
+
+  /** The fields every event of this call starts with (in this order, as recordings have them). */
+  private ids(): { callId: string; service: string; method: string } {
+    return { callId: this.callId, service: this.service, method: this.method };
+  }
+
+  private size(side: 'request' | 'response', message: unknown): ReturnType<typeof sizeMessage> {
+    return sizeMessage(messageTypeName(this.service, this.method, side), message);
   }
 
   private duration(): number {

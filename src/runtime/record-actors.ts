@@ -1,8 +1,8 @@
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { TraceEmitter } from '../trace/bus.js';
 import { containerMachine, type ContainerContext } from './machines/container.machine.js';
-import { traceActor, type MachineInstanceMeta } from './machines/inspect.js';
 import { createMachineActor, type MachineActor } from '../machines/machine-actor.js';
+import { traceActor, type MachineInstanceMeta } from '../machines/trace-machine.js';
 import { pauseMachine } from './machines/pause.machine.js';
 import { sandboxMachine, type SandboxContext } from './machines/sandbox.machine.js';
 

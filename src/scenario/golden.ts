@@ -15,8 +15,6 @@ import { recordingOf } from './recording-header.js';
 import { runScenario, type RunScenarioResult } from './run-scenario.js';
 import type { Scenario } from './types.js';
 
-export { BUNDLED_SCENARIOS_DIR, DEFAULT_GOLDENS_DIR } from '../package-root.js';
-
 /** Events shown before a divergence. */
 export const DIVERGENCE_CONTEXT = 3;
 

@@ -42,20 +42,21 @@ export async function bundledScenarioChoices(
 ): Promise<{ choices: (ScenarioChoice & { path: string })[]; warnings: string[] }> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
   const index = await readCatalogIndex(indexPath);
+  type Listed = { f: string; title: string; teaches: string } | { f: string; problems: Problem[] };
+  const listedFrom = (f: string, res: Awaited<ReturnType<typeof loadScenarioText>>): Listed =>
+    res.ok ? { f, title: res.scenario.title, teaches: res.scenario.teaches } : { f, problems: res.problems };
   const listed = await Promise.all(
-    files.map(async (f): Promise<{ f: string; title: string; teaches: string } | { f: string; problems: Problem[] }> => {
+    files.map(async (f): Promise<Listed> => {
       const path = join(dir, f);
       let text: string;
       try {
         text = await readFile(path, 'utf8');
       } catch {
-        const res = await loadScenarioFile(path); // says why it cannot be read
-        return res.ok ? { f, title: res.scenario.title, teaches: res.scenario.teaches } : { f, problems: res.problems };
+        return listedFrom(f, await loadScenarioFile(path)); // says why it cannot be read
       }
       const known = index?.get(f);
       if (known && known.sha256 === sha256(text)) return { f, title: known.title, teaches: known.teaches };
-      const res = await loadScenarioText(text, path);
-      return res.ok ? { f, title: res.scenario.title, teaches: res.scenario.teaches } : { f, problems: res.problems };
+      return listedFrom(f, await loadScenarioText(text, path));
     }),
   );
   const choices: (ScenarioChoice & { path: string })[] = [];

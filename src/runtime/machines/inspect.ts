@@ -1,76 +1,19 @@
-import type { AnyActorRef, AnyStateMachine, EventObject, InspectionEvent, StateValue } from 'xstate';
+import type { AnyStateMachine } from 'xstate';
 import type { MachineKind } from '../../trace/events.js';
-import type { TraceEmitter } from '../../trace/bus.js';
 
 /**
- * Bridges xstate to the one trace stream, and turns a machine definition into plain data.
- * The trace gets one `machine.transition` event per state change of an actor (not per event:
- * an event that changes nothing, or a targetless transition, leaves no mark), and the UI's
- * state-machine view and the trace-validity tests read `describeMachine`.
+ * Turns a runtime machine's definition into plain data: the UI's state-machine view and the
+ * trace-validity tests read `describeMachine`.
  */
 
-export interface MachineInstanceMeta {
-  machine: MachineKind;
-  /** The instance: sandbox or container ID, netns name… */
-  id: string;
-  label?: string;
-}
-
-export interface TraceActorOptions {
-  /** Emit the initial state as a transition from `null` (default true). */
-  initial?: boolean;
-}
-
-/** `a.b` for nested state values; crilab's runtime machines are flat, so this is the state's key. */
-export function stateValueToString(value: StateValue): string {
-  if (typeof value === 'string') return value;
-  return Object.entries(value)
-    .map(([key, child]) => (child === undefined ? key : `${key}.${stateValueToString(child)}`))
-    .join(',');
-}
-
-/**
- * Watch `actor` (through what it reports of itself, or xstate's inspection API for a plain
- * xstate actor) and emit a `machine.transition` trace event each time its state changes. Call
- * before `actor.start()` to see the initial state. Returns a function that stops watching.
- */
-export function traceActor(
-  actor: AnyActorRef | ObservableActor,
-  trace: TraceEmitter,
-  meta: MachineInstanceMeta,
-  options: TraceActorOptions = {},
-): () => void {
-  let previous: string | null = null;
-  let seenInitial = false;
-  const onSnapshot = (snapshot: { value?: StateValue }, event: EventObject): void => {
-    if (snapshot.value === undefined) return;
-    const to = stateValueToString(snapshot.value);
-    if (!seenInitial) {
-      seenInitial = true;
-      previous = to;
-      if (options.initial === false) return;
-      trace.emit({ kind: 'machine.transition', ...metaFields(meta), from: null, to, event: event.type });
-      return;
-    }
-    if (to === previous) return;
-    trace.emit({ kind: 'machine.transition', ...metaFields(meta), from: previous, to, event: event.type });
-    previous = to;
-  };
-  if ('observe' in actor) return actor.observe(onSnapshot);
-  const subscription = actor.system.inspect((insp: InspectionEvent) => {
-    if (insp.type === '@xstate.snapshot' && insp.actorRef === actor) onSnapshot(insp.snapshot as { value?: StateValue }, insp.event);
-  });
-  return () => subscription.unsubscribe();
-}
-
-/** An actor that reports its snapshots itself (the runtime's MachineActor, see machine-actor.ts). */
-export interface ObservableActor {
-  observe(listener: (snapshot: { value?: StateValue }, event: EventObject) => void): () => void;
-}
-
-function metaFields(meta: MachineInstanceMeta): { machine: MachineKind; id: string; label?: string } {
-  return meta.label === undefined ? { machine: meta.machine, id: meta.id } : { ...meta };
-}
+// Tracing an actor is shared with the kubelet's machines: src/machines/trace-machine.ts.
+export {
+  stateValueToString,
+  traceActor,
+  type MachineInstanceMeta,
+  type ObservableActor,
+  type TraceActorOptions,
+} from '../../machines/trace-machine.js';
 
 export interface MachineTransition {
   from: string;

@@ -1,6 +1,6 @@
 import type { TraceEmitter } from '../../trace/bus.js';
-import { traceActor } from '../machines/inspect.js';
 import { createMachineActor, type MachineActor } from '../../machines/machine-actor.js';
+import { traceActor } from '../../machines/trace-machine.js';
 import { netnsMachine, type NetnsState } from '../machines/netns.machine.js';
 import type { RuntimeRandom } from '../random.js';
 

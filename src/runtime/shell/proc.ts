@@ -1,3 +1,4 @@
+import { abortError } from '../../clock/clock.js';
 import { defaultActionTerminates, SIGNAL_EXIT_BASE, signalNumber, type SignalName } from './signals.js';
 
 export interface ProcessExit {
@@ -143,9 +144,9 @@ function killTree(p: Proc): void {
 
 /** Await `promise`, but reject with an AbortError as soon as `signal` aborts. */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortErr());
+  if (signal.aborted) return Promise.reject(abortError());
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortErr());
+    const onAbort = () => reject(abortError());
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (v) => {
@@ -163,28 +164,13 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
 /** A promise that settles only when `signal` aborts (`sleep infinity`, pause()). */
 export function forever(signal: AbortSignal): Promise<never> {
   return new Promise<never>((_resolve, reject) => {
-    if (signal.aborted) reject(abortErr());
-    else signal.addEventListener('abort', () => reject(abortErr()), { once: true });
+    if (signal.aborted) reject(abortError());
+    else signal.addEventListener('abort', () => reject(abortError()), { once: true });
   });
 }
 
 /** The abort reason of a process that has ended. */
 const PROCESS_EXITED = Object.freeze({ name: 'ProcessExited' });
-
-/**
- * The error a program's pending wait rejects with when its process dies. One shared instance:
- * nothing inspects its stack, and making a fresh Error (and its stack trace) per sleep of
- * every killed process is the costliest part of stopping a container.
- */
-const ABORT_ERROR: Error = (() => {
-  const err = new Error('The operation was aborted');
-  err.name = 'AbortError';
-  return err;
-})();
-
-export function abortErr(): Error {
-  return ABORT_ERROR;
-}
 
 export function isAbortError(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError';

@@ -1,5 +1,5 @@
 import { execProgram, lookupCommand } from '../launcher.js';
-import { abortErr } from '../proc.js';
+import { abortError } from '../../../clock/clock.js';
 import type { ProgramContext } from '../program.js';
 import { signalNumber, type SignalName } from '../signals.js';
 
@@ -82,7 +82,7 @@ export async function nginxMain(ctx: ProgramContext): Promise<number> {
     };
     for (const sig of ['SIGQUIT', 'SIGTERM', 'SIGINT'] as const) ctx.proc.setDisposition(sig, stop);
     // The process is gone (SIGKILL): end with the shared AbortError, which nobody reads.
-    ctx.proc.signal.addEventListener('abort', () => reject(abortErr()), { once: true });
+    ctx.proc.signal.addEventListener('abort', () => reject(abortError()), { once: true });
   });
 }
 

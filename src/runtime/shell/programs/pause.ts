@@ -1,4 +1,4 @@
-import { abortErr } from '../proc.js';
+import { abortError } from '../../../clock/clock.js';
 import type { ProgramContext } from '../program.js';
 import { SIGNAL_DESCRIPTIONS, type SignalName } from '../signals.js';
 
@@ -25,6 +25,6 @@ export async function pauseMain(ctx: ProgramContext): Promise<number> {
     ctx.proc.setDisposition('SIGTERM', down);
     // Killed (SIGKILL): end with the shared AbortError, which nobody reads. Waiting on the
     // exit rather than on `proc.signal` spares every sandbox an AbortSignal.
-    void ctx.proc.exited.then(() => reject(abortErr()));
+    void ctx.proc.exited.then(() => reject(abortError()));
   });
 }
