@@ -48,12 +48,14 @@ export interface PlegHooks {
 /**
  * The generic PLEG (upstream pkg/kubelet/pleg/generic.go): every second after the previous
  * relist ends, list all sandboxes and containers (ListPodSandbox, ListContainers with no
- * filter), compare each one's state with the last relist, inspect the pods that changed, then
- * hand out ContainerStarted / ContainerDied / ContainerRemoved events. If relisting stops
+ * filter), compare each one's state with the last relist, then inspect the pods that changed one
+ * after another, handing out each pod's ContainerStarted / ContainerDied / ContainerRemoved
+ * events as soon as that pod is inspected (its worker syncs while the relist goes on to the next
+ * pod), and mark the whole cache fresh at the end. If relisting stops
  * succeeding for 3 minutes, the PLEG is not healthy and the node goes NotReady.
  */
 export class GenericPleg {
-  private readonly states = new Map<string, { uid: string; state: PlegState }>();
+  private states = new Map<string, { uid: string; state: PlegState }>();
   private readonly podMeta = new Map<string, { name: string; namespace: string }>();
   private timer: ReturnType<Clock['setTimeout']> | undefined;
   private stopped = false;
@@ -123,18 +125,31 @@ export class GenericPleg {
       const now = seen.get(id);
       events.push(...eventsFor(now?.uid ?? old!.uid, id, old?.state ?? 'non-existent', now?.state ?? 'non-existent'));
     }
-    this.states.clear();
-    for (const [id, v] of seen) this.states.set(id, v);
-    const changedPods = [...new Set(events.map((e) => e.podUid))];
-    for (const uid of changedPods) {
+    // Upstream groups the events by pod, and for each pod runs updateCache and then sends the
+    // pod's events; the cache's global timestamp moves only after every pod is inspected.
+    const byPod = new Map<string, PlegEvent[]>();
+    for (const e of events) {
+      const list = byPod.get(e.podUid);
+      if (list) list.push(e);
+      else byPod.set(e.podUid, [e]);
+    }
+    const failed = new Set<string>();
+    for (const [uid, podEvents] of byPod) {
       const meta = this.podMeta.get(uid) ?? { name: '', namespace: '' };
       try {
         await this.hooks.inspectPod(uid, meta.name, meta.namespace);
       } catch {
-        /* re-inspected next relist */
+        // "PLEG: Ignoring events for pod": no events, and the pod's record is not updated, so
+        // the next relist sees the same change and inspects the pod again.
+        failed.add(uid);
+        continue;
       }
+      for (const e of podEvents) if (e.type !== 'ContainerChanged') this.hooks.onEvent(e);
     }
+    const next = new Map<string, { uid: string; state: PlegState }>();
+    for (const [id, v] of seen) if (!failed.has(v.uid)) next.set(id, v);
+    for (const [id, v] of this.states) if (failed.has(v.uid)) next.set(id, v);
+    this.states = next;
     this.hooks.relisted(started);
-    for (const e of events) if (e.type !== 'ContainerChanged') this.hooks.onEvent(e);
   }
 }

@@ -1,5 +1,19 @@
-/** CRI filters select by labels with plain equality: every pair in the selector must match. */
-export function matchesLabels(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
-  if (!selector) return true;
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+/**
+ * CRI filters select by labels with plain equality: every pair in the selector must match.
+ * The selector is read once per list call, not once per object: a relist on a node with
+ * a thousand pods filters by pod UID a thousand times a relist (GetPodStatus per changed pod).
+ */
+export function labelMatcher(selector: Record<string, string> | undefined): (labels: Record<string, string>) => boolean {
+  const keys = selector ? Object.keys(selector) : [];
+  if (keys.length === 0) return () => true;
+  const values = keys.map((k) => selector![k]);
+  if (keys.length === 1) {
+    const [key] = keys as [string];
+    const [value] = values;
+    return (labels) => labels[key] === value;
+  }
+  return (labels) => {
+    for (let i = 0; i < keys.length; i++) if (labels[keys[i]!] !== values[i]) return false;
+    return true;
+  };
 }

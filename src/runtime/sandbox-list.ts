@@ -1,17 +1,20 @@
 import type { ListPodSandboxRequest__Output } from '../cri/generated/runtime/v1/ListPodSandboxRequest.js';
 import type { ListPodSandboxResponse } from '../cri/generated/runtime/v1/ListPodSandboxResponse.js';
 import type { RuntimeContext } from './runtime-context.js';
-import { matchesLabels } from './label-selector.js';
+import type { SandboxRecord } from './store.js';
+import { labelMatcher } from './label-selector.js';
 import { visibleSandboxState } from './sandbox-status.js';
 
 /** ListPodSandbox: every sandbox still in the store, READY or NOTREADY, through the filter. */
 export async function listPodSandbox(ctx: RuntimeContext, req: ListPodSandboxRequest__Output): Promise<ListPodSandboxResponse> {
   const f = req.filter;
-  const items = [...ctx.store.sandboxes.values()].filter((s) => {
-    if (f?.id && !s.id.startsWith(f.id)) return false;
-    if (f?.state && visibleSandboxState(s) !== f.state.state) return false;
-    return matchesLabels(s.config.labels, f?.labelSelector);
-  });
+  const matches = labelMatcher(f?.labelSelector);
+  const items: SandboxRecord[] = [];
+  for (const s of ctx.store.sandboxes.values()) {
+    if (f?.id && !s.id.startsWith(f.id)) continue;
+    if (f?.state && visibleSandboxState(s) !== f.state.state) continue;
+    if (matches(s.config.labels)) items.push(s);
+  }
   return {
     items: items.map((s) => ({
       id: s.id,

@@ -10,7 +10,7 @@ import type { PodSandboxStatsRequest__Output } from '../cri/generated/runtime/v1
 import type { PodSandboxStatsResponse } from '../cri/generated/runtime/v1/PodSandboxStatsResponse.js';
 import { criErrors } from '../cri/status.js';
 import { DEFAULT_IMAGE_FS_MOUNTPOINT } from './images/image-store.js';
-import { matchesLabels } from './label-selector.js';
+import { labelMatcher } from './label-selector.js';
 import type { RuntimeContext } from './runtime-context.js';
 import type { ContainerRecord, SandboxRecord } from './store.js';
 
@@ -81,10 +81,11 @@ export async function listContainerStats(ctx: RuntimeContext, req: ListContainer
   const f = req.filter;
   const now = ctx.clock.nowNanos();
   const stats: ContainerStats[] = [];
+  const matches = labelMatcher(f?.labelSelector);
   for (const c of ctx.store.containers.values()) {
     if (f?.id && !c.id.startsWith(f.id)) continue;
     if (f?.podSandboxId && !c.sandboxId.startsWith(f.podSandboxId)) continue;
-    if (!matchesLabels(c.config.labels, f?.labelSelector)) continue;
+    if (!matches(c.config.labels)) continue;
     stats.push(containerStats(c, now));
   }
   return { stats };
@@ -132,9 +133,10 @@ export async function listPodSandboxStats(ctx: RuntimeContext, req: ListPodSandb
   const f = req.filter;
   const now = ctx.clock.nowNanos();
   const stats: PodSandboxStats[] = [];
+  const matches = labelMatcher(f?.labelSelector);
   for (const s of ctx.store.sandboxes.values()) {
     if (f?.id && !s.id.startsWith(f.id)) continue;
-    if (!matchesLabels(s.config.labels, f?.labelSelector)) continue;
+    if (!matches(s.config.labels)) continue;
     if (s.state !== 'SANDBOX_READY') continue;
     stats.push(sandboxStats(ctx, s, now));
   }

@@ -107,6 +107,27 @@ describe('kubelet: first start and restarts, over gRPC on the simulated runtime'
     expect(node.requests('RunPodSandbox')).toHaveLength(1);
   });
 
+  it('a relist that sees two pods start hands each pod its events right after its own inspection (upstream relist)', async () => {
+    node = await startNode();
+    const pods = [apiPod('aaa', { containers: [sleeper()] }), apiPod('bbb', { containers: [sleeper()] })];
+    for (const p of pods) node.kubelet.addPod(p);
+    await node.until('both Running', () => pods.every((p) => node!.status(p.metadata!.uid!)?.phase === 'Running'));
+    // The first relist after the starts: one inspection per pod, one after the other.
+    const inspections = node
+      .requests('ListPodSandbox')
+      .filter((e) => (e.request as { filter?: unknown }).filter)
+      .map((e) => ({ seq: e.seq, uid: (e.request as { filter: { labelSelector: Record<string, string> } }).filter.labelSelector['io.kubernetes.pod.uid'] }));
+    expect(inspections.map((i) => i.uid)).toEqual(pods.map((p) => p.metadata!.uid));
+    const [first, second] = inspections;
+    const secondDone = node.requests('ContainerStatus', second!.seq)[0]!.seq;
+    // The first pod's ContainerStarted wakes its worker, which syncs (a decision: nothing to do)
+    // while the relist goes on to the second pod: generic.go sends a pod's events as soon as
+    // updateCache has inspected it, not after the whole relist.
+    const decision = node.events('kubelet.decision').find((e) => e.seq > first!.seq)!;
+    expect((decision as { pod: string }).pod).toBe('default/aaa');
+    expect(decision.seq).toBeLessThan(secondDone);
+  });
+
   it('the back-off starts over after a container ran for more than 10 minutes', async () => {
     node = await startNode();
     const pod = apiPod('web', { containers: [sleeper()] });
