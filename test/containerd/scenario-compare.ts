@@ -41,6 +41,8 @@ export interface ScenarioRecord {
 export function recordOf(events: readonly TraceEvent[], summary: RunSummary): ScenarioRecord {
   const names = new Map<string, string>();
   const pendingCreate = new Map<string, string>();
+  const pendingStart = new Map<string, string>();
+  const failedStart = new Set<string>();
   const calls: string[] = [];
   const kube: string[] = [];
   const output: Record<string, string[]> = {};
@@ -49,13 +51,20 @@ export function recordOf(events: readonly TraceEvent[], summary: RunSummary): Sc
     if (e.kind === 'cri.request' && e.source === 'kubelet' && e.method === 'CreateContainer') {
       pendingCreate.set(e.callId, (e.request as any)?.config?.metadata?.name ?? '?');
     }
+    if (e.kind === 'cri.request' && e.source === 'kubelet' && e.method === 'StartContainer') pendingStart.set(e.callId, (e.request as any)?.containerId ?? '');
     if (e.kind === 'cri.response' && e.source === 'kubelet') {
       if (e.method === 'CreateContainer' && (e.response as any)?.containerId) names.set((e.response as any).containerId, pendingCreate.get(e.callId) ?? '?');
       if (COMPARED_CALLS.has(e.method)) calls.push(e.status ? `${e.method} → ${e.status.codeName}` : e.method);
+      if (e.method === 'StartContainer' && e.status) failedStart.add(pendingStart.get(e.callId) ?? '');
       if (e.method === 'ContainerStatus' && (e.response as any)?.status) {
         const s = (e.response as any).status;
         // proto3 leaves zero values out of the JSON: CONTAINER_CREATED is enum 0, exit code 0
         const state = s.state ?? 'CONTAINER_CREATED';
+        // A container is CREATED from CreateContainer until StartContainer has run. On the real
+        // clock a relist can inspect the pod in that moment or not, as timing has it (pods sync
+        // at once, and a pod's worker syncs while the relist goes on to the next pod); only a
+        // container left CREATED by a failed start is something to compare.
+        if (state === 'CONTAINER_CREATED' && !failedStart.has(s.id)) continue;
         const line = `${s.metadata?.name}: ${state}${state === 'CONTAINER_EXITED' ? ` ${s.exitCode ?? 0} ${s.reason}` : ''}`;
         if (!states.includes(line)) states.push(line);
       }
