@@ -241,6 +241,13 @@ async function echoRate(callers: number, calls: number): Promise<EchoRate> {
 
 const faster = (a: EchoRate, b: EchoRate): EchoRate => (a.wall >= b.wall ? a : b);
 
+/** The target judged on the concurrent run (the kubelet's default off the simulated clock). */
+function verdict(r: KubeletRun, echoWall: number): string {
+  const ratio = r.wallMs / ((r.calls / echoWall) * 1000);
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  return `verdict (concurrent run): wall ${ratio.toFixed(2)} × the floor — ${met(ratio <= 2)}; kubelet peak RSS ${r.peakRssMb.toFixed(0)} MB — ${met(r.peakRssMb < 300)}`;
+}
+
 const mb = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(0)} MB`);
 const us = (x: number | undefined) => (x === undefined ? 'n/a' : `${x.toFixed(0)} µs`);
 
@@ -288,6 +295,7 @@ export async function run(): Promise<BenchReport> {
       ...lines('serial (1 pod sync at a time, the sim default)', serial),
       `calls by method: ${JSON.stringify(Object.fromEntries(Object.entries(concurrent.byMethod).sort((a, b) => b[1] - a[1])))}`,
       `target: wall ≤ 2 × the floor; peak RSS < 300 MB, judged on the kubelet process (the runtime's is containerd's share on a node)`,
+      verdict(concurrent, echo.wall),
     ],
   };
 }
