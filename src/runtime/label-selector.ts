@@ -7,11 +7,6 @@ export function labelMatcher(selector: Record<string, string> | undefined): (lab
   const keys = selector ? Object.keys(selector) : [];
   if (keys.length === 0) return () => true;
   const values = keys.map((k) => selector![k]);
-  if (keys.length === 1) {
-    const [key] = keys as [string];
-    const [value] = values;
-    return (labels) => labels[key] === value;
-  }
   return (labels) => {
     for (let i = 0; i < keys.length; i++) if (labels[keys[i]!] !== values[i]) return false;
     return true;

@@ -241,9 +241,12 @@ async function echoRate(callers: number, calls: number): Promise<EchoRate> {
 
 const faster = (a: EchoRate, b: EchoRate): EchoRate => (a.wall >= b.wall ? a : b);
 
+/** The floor: the run's calls at the echo's concurrent rate, ms. */
+const floorMsOf = (r: KubeletRun, echoWall: number) => (r.calls / echoWall) * 1000;
+
 /** The target judged on the concurrent run (the kubelet's default off the simulated clock). */
 function verdict(r: KubeletRun, echoWall: number): string {
-  const ratio = r.wallMs / ((r.calls / echoWall) * 1000);
+  const ratio = r.wallMs / floorMsOf(r, echoWall);
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   return `verdict (concurrent run): wall ${ratio.toFixed(2)} × the floor — ${met(ratio <= 2)}; kubelet peak RSS ${r.peakRssMb.toFixed(0)} MB — ${met(r.peakRssMb < 300)}`;
 }
@@ -266,7 +269,7 @@ export async function run(): Promise<BenchReport> {
   const lines = (label: string, r: KubeletRun) => {
     const seconds = r.wallMs / 1000;
     const rate = r.calls / seconds;
-    const floorMs = (r.calls / echo.wall) * 1000;
+    const floorMs = floorMsOf(r, echo.wall);
     // The calls that went one at a time (nothing else in flight) at the one-caller rate, the rest
     // at the concurrent rate: the least this call pattern could take on this transport.
     const patternMs = (r.callsAlone / echoSerial.wall + (r.calls - r.callsAlone) / echo.wall) * 1000;

@@ -81,12 +81,17 @@ export function containerConfig(name: string, command: string[], extra: Partial<
   };
 }
 
-/** A pod with one running container; pulls busybox first. */
+/**
+ * A pod with one running container; pulls busybox first. The container carries its pod's
+ * labels too, as the kubelet's containers do (the PLEG finds a container's pod by them).
+ */
 export async function runPod(cri: CriClient, name: string, command = ['sh', '-c', 'while true; do sleep 3600; done']) {
   await cri.image.PullImage({ image: { image: 'busybox:1.36' } });
   const config = sandboxConfig(name);
   const { podSandboxId } = await cri.runtime.RunPodSandbox({ config });
-  const { containerId } = await cri.runtime.CreateContainer({ podSandboxId, config: containerConfig('app', command), sandboxConfig: config });
+  const container = containerConfig('app', command);
+  container.labels = { ...config.labels, ...container.labels };
+  const { containerId } = await cri.runtime.CreateContainer({ podSandboxId, config: container, sandboxConfig: config });
   await cri.runtime.StartContainer({ containerId });
   return { podSandboxId, containerId, config };
 }
