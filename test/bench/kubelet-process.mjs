@@ -10,6 +10,9 @@
  *     first, not measured, <warm-up pods> pods the same way.
  *   node test/bench/kubelet-process.mjs echo <endpoint> <callers> <calls>
  *     the same CRI client as the kubelet's, <callers> concurrent callers, against an echo server.
+ *   node test/bench/kubelet-process.mjs replay <endpoint> <pods> <concurrency> [<warm-up pods>]
+ *     no kubelet: the CRI calls the kubelet makes for <pods> pods, replayed in its pattern with
+ *     the kubelet's own request messages, against the echo server or the simulated runtime.
  *
  * Prints JSON lines on stdout: `{"phase":"measuring"}` when the measured window opens (so the
  * parent can read the server process's CPU time then), then `{"phase":"done",…}` with results.
@@ -25,6 +28,10 @@ const { SimClock } = await load('clock/sim-clock.js');
 const { RealClock } = await load('clock/real-clock.js');
 const { createCriClient } = await load('cri/client.js');
 const { Kubelet } = await load('kubelet/kubelet.js');
+const { applyPodDefaults } = await load('kubelet/sources/pod-defaults.js');
+const { generatePodSandboxConfig } = await load('kubelet/sandbox-config.js');
+const { generateContainerConfig } = await load('kubelet/container-config.js');
+const { DefaultPodLogsDir } = await load('kubelet/constants.js');
 const { TraceBus } = await load('trace/bus.js');
 
 /** @param {Record<string, unknown>} fields */
@@ -202,10 +209,84 @@ async function echo(endpoint, callers, calls) {
   clock.stop();
 }
 
+/**
+ * The kubelet's CRI calls for `pods` pods with no kubelet making them: the least any kubelet could
+ * take for this call pattern against the server at `endpoint`. The pattern is the one the kubelet
+ * benchmark counts (calls by method) and upstream makes:
+ * - each pod's start (SyncPod), `concurrency` pods at once, each pod's calls one after another:
+ *   RunPodSandbox, PodSandboxStatus (for the IP), ImageStatus (IfNotPresent, image present),
+ *   CreateContainer, StartContainer;
+ * - then one relist (ListPodSandbox, ListContainers) and its inspections, one pod after another
+ *   (upstream updateCache → GetPodStatus): ListPodSandbox and ListContainers by the pod's UID
+ *   label, PodSandboxStatus and ContainerStatus of what they found.
+ * The requests are the kubelet's own (its sandbox and container config builders, on the pod as
+ * the kubelet defaults it). Against the echo server the IDs are the canned ones and the lists
+ * come back empty, so the inspections use the IDs the pod's start returned.
+ * @param {string} endpoint @param {number} pods @param {number} concurrency @param {number} warmup
+ */
+async function replay(endpoint, pods, concurrency, warmup) {
+  const clock = new RealClock();
+  const cri = createCriClient({ endpoint, clock, name: 'replay' });
+  await cri.waitForReady(10_000);
+  await cri.image.PullImage({ image: { image: 'busybox:1.36' } });
+  const sandboxOptions = { podLogsDir: DefaultPodLogsDir, clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', ownerLabels: {} };
+  /** @param {ReturnType<typeof benchPod>} raw */
+  const start = async (raw) => {
+    const pod = applyPodDefaults(raw);
+    const container = pod.spec.containers[0];
+    const sandboxConfig = generatePodSandboxConfig(pod, 0, sandboxOptions);
+    const { podSandboxId } = await cri.runtime.RunPodSandbox({ config: sandboxConfig, runtimeHandler: '' });
+    await cri.runtime.PodSandboxStatus({ podSandboxId });
+    const image = (await cri.image.ImageStatus({ image: { image: container.image } })).image;
+    const config = generateContainerConfig(pod, container, 0, image?.id || container.image, 'container', {});
+    const { containerId } = await cri.runtime.CreateContainer({ podSandboxId, config, sandboxConfig });
+    await cri.runtime.StartContainer({ containerId });
+    return { uid: pod.metadata.uid, podSandboxId, containerId };
+  };
+  /** @param {Array<ReturnType<typeof benchPod>>} list */
+  const bringUp = async (list) => {
+    /** @type {Array<{ uid: string, podSandboxId: string, containerId: string }>} */
+    const started = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < list.length) started.push(await start(list[next++]));
+      }),
+    );
+    const startedMs = performance.now();
+    let found = 0;
+    await cri.runtime.ListPodSandbox({});
+    await cri.runtime.ListContainers({});
+    for (const p of started) {
+      const selector = { 'io.kubernetes.pod.uid': p.uid };
+      const sandboxes = (await cri.runtime.ListPodSandbox({ filter: { labelSelector: selector } })).items;
+      await cri.runtime.PodSandboxStatus({ podSandboxId: sandboxes[0]?.id ?? p.podSandboxId });
+      const containers = (await cri.runtime.ListContainers({ filter: { labelSelector: selector } })).containers;
+      await cri.runtime.ContainerStatus({ containerId: containers[0]?.id ?? p.containerId });
+      if (sandboxes.length === 1 && containers.length === 1) found++;
+    }
+    return { startedMs, found };
+  };
+  if (warmup > 0) await bringUp(Array.from({ length: warmup }, (_, i) => benchPod(i, 'warmup')));
+  report({ phase: 'measuring' });
+  const before = Object.values(cri.callCounts()).reduce((a, b) => a + b, 0);
+  const begun = performance.now();
+  const cpu0 = process.cpuUsage();
+  const { startedMs, found } = await bringUp(Array.from({ length: pods }, (_, i) => benchPod(i, 'bench')));
+  const wallMs = performance.now() - begun;
+  const calls = Object.values(cri.callCounts()).reduce((a, b) => a + b, 0) - before;
+  // `found`: pods whose inspection listed exactly their one sandbox and one container (all of
+  // them against a runtime; none against the echo, whose lists are empty).
+  report({ phase: 'done', wallMs, startPhaseMs: startedMs - begun, cpuMs: cpuMs(cpu0), calls, found });
+  cri.close();
+  clock.stop();
+}
+
 const [role, endpoint, a, b] = process.argv.slice(2);
 if (role === 'kubelet' && endpoint) await kubelet(endpoint, Number(a), Number(b), Number(process.argv[6] ?? 0));
 else if (role === 'echo' && endpoint) await echo(endpoint, Number(a), Number(b));
+else if (role === 'replay' && endpoint) await replay(endpoint, Number(a), Number(b), Number(process.argv[6] ?? 0));
 else {
-  process.stderr.write('usage: kubelet-process.mjs kubelet <endpoint> <pods> <concurrency> [<warm-up pods>] | echo <endpoint> <callers> <calls>\n');
+  process.stderr.write('usage: kubelet-process.mjs kubelet <endpoint> <pods> <concurrency> [<warm-up pods>] | echo <endpoint> <callers> <calls> | replay <endpoint> <pods> <concurrency> [<warm-up pods>]\n');
   process.exit(2);
 }
