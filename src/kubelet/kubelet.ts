@@ -9,7 +9,6 @@ import {
   ApiserverSource,
   ConfigSourceAnnotationKey,
   ContainerGCPeriodMs,
-  DefaultPodLogsDir,
   DefaultTerminationGracePeriodSeconds,
   ErrVersionNotSupportedMsg,
   FileSource,
@@ -28,6 +27,7 @@ import { PodCache } from './pod-cache.js';
 import { PodWorker, type PodWorkerState } from './pod-worker.js';
 import { ProberManager, type ProbeType } from './prober/prober-manager.js';
 import { RuntimeManager, type SyncResult } from './runtime-manager.js';
+import { sandboxOptionsWithDefaults } from './sandbox-config.js';
 import type { PodRuntimeStatus } from './runtime-status.js';
 import { Semaphore } from './semaphore.js';
 import { FilePodSource } from './sources/file-source.js';
@@ -155,12 +155,8 @@ export class Kubelet {
       opts.trace,
       this.events,
       this.crashLoopBackOff,
-      {
-        podLogsDir: opts.podLogsDir ?? DefaultPodLogsDir,
-        clusterDNS: opts.clusterDNS ?? ['10.96.0.10'],
-        clusterDomain: opts.clusterDomain ?? 'cluster.local',
-        ownerLabels: opts.ownerLabels ?? {},
-      },
+      // podLogsDir, clusterDNS, clusterDomain and ownerLabels, as given or defaulted.
+      sandboxOptionsWithDefaults(opts),
       {
         ...(opts.serializeImagePulls !== undefined ? { serializeImagePulls: opts.serializeImagePulls } : {}),
         ...(opts.maxParallelImagePulls !== undefined ? { maxParallelImagePulls: opts.maxParallelImagePulls } : {}),

@@ -1,5 +1,6 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { PodSandboxConfig } from '../cri/generated/runtime/v1/PodSandboxConfig.js';
+import { DefaultPodLogsDir } from './constants.js';
 import { buildPodLogsDirectory, newPodAnnotations, newPodLabels } from './labels.js';
 
 export interface SandboxConfigOptions {
@@ -9,6 +10,19 @@ export interface SandboxConfigOptions {
   clusterDomain: string;
   /** Label marking objects crilab created, so it never touches anyone else's. */
   ownerLabels: Record<string, string>;
+}
+
+/**
+ * The kubelet's sandbox options with its defaults filled in: the pod log directory upstream
+ * defaults to, and the cluster DNS a kubeadm cluster configures (10.96.0.10, cluster.local).
+ */
+export function sandboxOptionsWithDefaults(opts: Partial<SandboxConfigOptions> = {}): SandboxConfigOptions {
+  return {
+    podLogsDir: opts.podLogsDir ?? DefaultPodLogsDir,
+    clusterDNS: opts.clusterDNS ?? ['10.96.0.10'],
+    clusterDomain: opts.clusterDomain ?? 'cluster.local',
+    ownerLabels: opts.ownerLabels ?? {},
+  };
 }
 
 /**

@@ -29,9 +29,9 @@ const { RealClock } = await load('clock/real-clock.js');
 const { createCriClient } = await load('cri/client.js');
 const { Kubelet } = await load('kubelet/kubelet.js');
 const { applyPodDefaults } = await load('kubelet/sources/pod-defaults.js');
-const { generatePodSandboxConfig } = await load('kubelet/sandbox-config.js');
+const { generatePodSandboxConfig, sandboxOptionsWithDefaults } = await load('kubelet/sandbox-config.js');
 const { generateContainerConfig } = await load('kubelet/container-config.js');
-const { DefaultPodLogsDir } = await load('kubelet/constants.js');
+const { KubernetesPodUIDLabel } = await load('kubelet/labels.js');
 const { TraceBus } = await load('trace/bus.js');
 
 /** @param {Record<string, unknown>} fields */
@@ -229,7 +229,8 @@ async function replay(endpoint, pods, concurrency, warmup) {
   const cri = createCriClient({ endpoint, clock, name: 'replay' });
   await cri.waitForReady(10_000);
   await cri.image.PullImage({ image: { image: 'busybox:1.36' } });
-  const sandboxOptions = { podLogsDir: DefaultPodLogsDir, clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', ownerLabels: {} };
+  // As the benchmark's kubelet has them: every default.
+  const sandboxOptions = sandboxOptionsWithDefaults();
   /** @param {ReturnType<typeof benchPod>} raw */
   const start = async (raw) => {
     const pod = applyPodDefaults(raw);
@@ -238,7 +239,7 @@ async function replay(endpoint, pods, concurrency, warmup) {
     const { podSandboxId } = await cri.runtime.RunPodSandbox({ config: sandboxConfig, runtimeHandler: '' });
     await cri.runtime.PodSandboxStatus({ podSandboxId });
     const image = (await cri.image.ImageStatus({ image: { image: container.image } })).image;
-    const config = generateContainerConfig(pod, container, 0, image?.id || container.image, 'container', {});
+    const config = generateContainerConfig(pod, container, 0, image?.id || container.image, 'container', sandboxOptions.ownerLabels);
     const { containerId } = await cri.runtime.CreateContainer({ podSandboxId, config, sandboxConfig });
     await cri.runtime.StartContainer({ containerId });
     return { uid: pod.metadata.uid, podSandboxId, containerId };
@@ -258,7 +259,7 @@ async function replay(endpoint, pods, concurrency, warmup) {
     await cri.runtime.ListPodSandbox({});
     await cri.runtime.ListContainers({});
     for (const p of started) {
-      const selector = { 'io.kubernetes.pod.uid': p.uid };
+      const selector = { [KubernetesPodUIDLabel]: p.uid };
       const sandboxes = (await cri.runtime.ListPodSandbox({ filter: { labelSelector: selector } })).items;
       await cri.runtime.PodSandboxStatus({ podSandboxId: sandboxes[0]?.id ?? p.podSandboxId });
       const containers = (await cri.runtime.ListContainers({ filter: { labelSelector: selector } })).containers;

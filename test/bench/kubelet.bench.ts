@@ -281,16 +281,19 @@ function echoRate(callers: number, calls: number): Promise<EchoRate> {
 const faster = (a: EchoRate, b: EchoRate): EchoRate => (a.wall >= b.wall ? a : b);
 
 /** The floor: the run's calls at the echo's concurrent rate, ms. */
-const floorMsOf = (r: KubeletRun, echoWall: number) => (r.calls / echoWall) * 1000;
+const floorMsOf = (r: { calls: number }, echoWall: number) => (r.calls / echoWall) * 1000;
+
+/** A run's wall time as a multiple of its floor (the kubelet's runs and the replays alike). */
+const timesFloor = (r: { wallMs: number; calls: number }, echoWall: number) => r.wallMs / floorMsOf(r, echoWall);
 
 /** The target judged on the concurrent run (the kubelet's default off the simulated clock). */
 function verdict(r: KubeletRun, echoWall: number, replayOnRuntime: ReplayRun, replayOnEcho: ReplayRun): string {
-  const ratio = r.wallMs / floorMsOf(r, echoWall);
-  const times = (x: ReplayRun) => x.wallMs / ((x.calls / echoWall) * 1000);
+  const ratio = timesFloor(r, echoWall);
+  const onRuntime = timesFloor(replayOnRuntime, echoWall);
   const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const reach =
-    ratio > 2 && times(replayOnRuntime) > 2
-      ? ` (out of any kubelet's reach on this runtime: its calls alone, replayed with no kubelet, take ${times(replayOnRuntime).toFixed(2)} × against it and ${times(replayOnEcho).toFixed(2)} × against the echo server)`
+    ratio > 2 && onRuntime > 2
+      ? ` (out of any kubelet's reach on this runtime: its calls alone, replayed with no kubelet, take ${onRuntime.toFixed(2)} × against it and ${timesFloor(replayOnEcho, echoWall).toFixed(2)} × against the echo server)`
       : '';
   return `verdict (concurrent run): wall ${ratio.toFixed(2)} × the floor — ${met(ratio <= 2)}${reach}; kubelet peak RSS ${r.peakRssMb.toFixed(0)} MB — ${met(r.peakRssMb < 300)}`;
 }
@@ -327,7 +330,7 @@ export async function run(): Promise<BenchReport> {
       `${label}: wall ${seconds.toFixed(2)} s, ${r.calls} CRI calls, ${rate.toFixed(0)} calls/s, ` +
         `peak RSS: kubelet process ${mb(r.peakRssMb)}, runtime process ${mb(r.runtimePeakRssMb)}` +
         (r.runtimePeakRssMb === undefined ? '' : ` (sum ${mb(r.peakRssMb + r.runtimePeakRssMb)})`),
-      `    vs echo: ${(rate / echo.wall).toFixed(2)} × its rate, wall = ${(r.wallMs / floorMs).toFixed(2)} × the floor (${(floorMs / 1000).toFixed(2)} s); ` +
+      `    vs echo: ${(rate / echo.wall).toFixed(2)} × its rate, wall = ${timesFloor(r, echo.wall).toFixed(2)} × the floor (${(floorMs / 1000).toFixed(2)} s); ` +
         `${r.callsAlone} calls went alone: floor for this pattern ${(patternMs / 1000).toFixed(2)} s, wall = ${(r.wallMs / patternMs).toFixed(2)} × it`,
       ...(r.allStarted
         ? [
@@ -339,13 +342,9 @@ export async function run(): Promise<BenchReport> {
         `runtime process ${us(perCall(r.runtimeCpuMs))} (echo server ${us(echo.serverCpuUs)}, one caller ${us(echoSerial.serverCpuUs)})`,
     ];
   };
-  const replayLine = (label: string, r: ReplayRun) => {
-    const floorMs = (r.calls / echo.wall) * 1000;
-    return (
-      `    ${label}: wall ${(r.wallMs / 1000).toFixed(2)} s = ${(r.wallMs / floorMs).toFixed(2)} × the floor ` +
-      `(pod starts ${(r.startPhaseMs / 1000).toFixed(2)} s, then the relist's inspections ${((r.wallMs - r.startPhaseMs) / 1000).toFixed(2)} s)`
-    );
-  };
+  const replayLine = (label: string, r: ReplayRun) =>
+    `    ${label}: wall ${(r.wallMs / 1000).toFixed(2)} s = ${timesFloor(r, echo.wall).toFixed(2)} × the floor ` +
+    `(pod starts ${(r.startPhaseMs / 1000).toFixed(2)} s, then the relist's inspections ${((r.wallMs - r.startPhaseMs) / 1000).toFixed(2)} s)`;
   return {
     lines: [
       `${PODS} pods, sandbox + 1 container each, to Running and Ready, after ${WARMUP} warm-up pods (not measured); kubelet (simulated clock) and \`crilab runtime\` in two processes; one kubelet CRI channel; image preloaded`,

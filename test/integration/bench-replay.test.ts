@@ -30,7 +30,8 @@ describe('the kubelet benchmark replay', () => {
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // 'close', not 'exit': the output is all read only once the pipes have closed.
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
     expect(err).toBe('');
     expect(code).toBe(0);
     const done = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((m) => m['phase'] === 'done');
